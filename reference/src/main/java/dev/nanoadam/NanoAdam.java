@@ -1,0 +1,590 @@
+package dev.nanoadam;
+
+import dev.nanoadam.spi.Backend;
+import dev.nanoadam.spi.Backends;
+import dev.nanoadam.spi.Layout;
+import dev.nanoadam.spi.Selection;
+import dev.nanoadam.spi.SpecMath;
+import dev.nanoadam.spi.StepConstants;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * NanoAdam: Adam on the smallest-magnitude weights of each chunk of each SPARSE parameter, plain
+ * AdamW on the DENSE ones (norms and heads). From "Pay Attention to Small Weights" (Zhou, Gadhikar,
+ * Jacobs, Burkholz, NeurIPS 2025); the exact semantics, bit for bit, are SPEC.md's, and this class
+ * follows it section by section.
+ *
+ * <p>Lifecycle:
+ * <pre>{@code
+ * NanoAdam opt = NanoAdam.builder().lr(1e-4).density(0.1).maskInterval(100).build(params);
+ * for (...) {
+ *     model.fillGradients();   // writes every Parameter.grad()
+ *     opt.step();              // updates Parameter.data() in place
+ * }
+ * opt.save(path);              // atomically; load(path) into an optimizer over the same parameters
+ * opt.close();                 // frees the backend (device memory, threads)
+ * }</pre>
+ *
+ * <p>The caller's arrays are the truth (§1): writes to {@code data()} between steps are seen by every
+ * backend, and after {@code step()} returns {@code data()} holds the updated weights. Instances are
+ * not thread-safe.
+ */
+public final class NanoAdam implements Optimizer {
+
+    // ---- §1 parameters and roles --------------------------------------------------------------
+
+    private static final Pattern TORCHVISION_DENSE = Pattern.compile("(^|\\.)(bn\\d*|fc|downsample\\.1)\\.");
+
+    /**
+     * SPEC.md §1's default partition: DENSE when the lower-cased name contains {@code norm},
+     * {@code head} or {@code classifier}, or matches {@code (^|\.)(bn\d*|fc|downsample\.1)\.}.
+     */
+    public static boolean isDenseByDefault(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.contains("norm") || lower.contains("head") || lower.contains("classifier")
+                || TORCHVISION_DENSE.matcher(lower).find();
+    }
+
+    private final Parameter[] sparse;
+    private final Parameter[] dense;
+    private final Map<Parameter, Integer> sparseIndex = new IdentityHashMap<>();
+    private final Map<Parameter, Integer> denseIndex = new IdentityHashMap<>();
+    private final boolean adamwOnly;
+
+    // ---- §2 hyperparameters -------------------------------------------------------------------
+
+    private Hyper hyper;
+
+    // ---- §3 step counter and schedule; §5 bookkeeping -----------------------------------------
+
+    private long t;
+    private double k;
+    private long skipped;
+    private long refreshStep;
+    private int[] maskFull;      // [sparse] K_c of the full chunks of the current mask
+    private int[] maskLast;      // [sparse] K_c of the last chunk of the current mask
+    private int[] pendingFull;   // [sparse] the same for the mask a refreshing step selects
+    private int[] pendingLast;
+
+    private Backend backend;
+    private final StepConstants sparseConstants = new StepConstants();
+    private final StepConstants denseConstants = new StepConstants();
+    private final Selection selection = new Selection();
+    private boolean closed;
+
+    NanoAdam(Hyper hyper, List<Parameter> sparseList, List<Parameter> denseList, boolean adamwOnly) {
+        this.sparse = sparseList.toArray(new Parameter[0]);
+        this.dense = denseList.toArray(new Parameter[0]);
+        this.adamwOnly = adamwOnly;
+        checkParameters(sparse, dense);
+        for (int i = 0; i < sparse.length; i++) {
+            sparseIndex.put(sparse[i], i);
+        }
+        for (int i = 0; i < dense.length; i++) {
+            denseIndex.put(dense[i], i);
+        }
+        this.hyper = hyper;
+        this.k = hyper.density;
+        this.maskFull = new int[sparse.length];
+        this.maskLast = new int[sparse.length];
+        this.pendingFull = new int[sparse.length];
+        this.pendingLast = new int[sparse.length];
+        this.backend = Backends.open(hyper.backend);
+        try {
+            backend.init(layout(hyper));
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+    }
+
+    private static void checkParameters(Parameter[] sparse, Parameter[] dense) {
+        Set<String> names = new HashSet<>();
+        Map<float[], String> arrays = new IdentityHashMap<>();
+        for (Parameter[] group : List.of(sparse, dense)) {
+            for (Parameter p : group) {
+                Objects.requireNonNull(p, "parameters: null parameter");
+                if (!names.add(p.name())) {
+                    throw new IllegalArgumentException("parameters: name '" + p.name() + "' appears twice");
+                }
+                String other = arrays.put(p.data(), p.name());
+                if (other != null) {
+                    throw new IllegalArgumentException("parameters: '" + p.name() + "' and '" + other
+                            + "' share one data array");
+                }
+            }
+        }
+    }
+
+    private Layout layout(Hyper h) {
+        String[] sn = new String[sparse.length];
+        int[] ss = new int[sparse.length];
+        for (int i = 0; i < sparse.length; i++) {
+            sn[i] = sparse[i].name();
+            ss[i] = sparse[i].size();
+        }
+        String[] dn = new String[dense.length];
+        int[] ds = new int[dense.length];
+        for (int i = 0; i < dense.length; i++) {
+            dn[i] = dense[i].name();
+            ds[i] = dense[i].size();
+        }
+        return new Layout(sn, ss, dn, ds, h.chunkSize, h.stateType);
+    }
+
+    /** A new builder with SPEC.md §2's defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- the step: §3 schedule, §4 refresh, §7 check, §5 remap, §6 update -----------------------
+
+    /**
+     * One optimizer step from the parameters' gradients.
+     *
+     * @throws NonFiniteGradientException under {@link NonFinitePolicy#ERROR}, naming the first bad
+     *     gradient; nothing was changed
+     */
+    @Override
+    public void step() {
+        ensureOpen();
+        final long now = t;
+        final Hyper h = hyper;
+
+        // §3: the density schedule, then the refresh decision.
+        double kNext = k;
+        if (h.densityInterval > 0 && now % h.densityInterval == 0) {
+            kNext = h.density + (h.finalDensity - h.density) * (double) Math.min(now, h.totalSteps) / h.totalSteps;
+        }
+        boolean refresh = sparse.length > 0 && (now % h.maskInterval == 0 || kNext != k);
+
+        // §4: select into the pending masks, from the weights as they are before this update.
+        if (refresh) {
+            for (int s = 0; s < sparse.length; s++) {
+                int n = sparse[s].size();
+                int chunks = (int) ((n + (long) h.chunkSize - 1) / h.chunkSize);
+                int full = chunks == 0 ? 0 : SpecMath.chunkK(kNext, Math.min(h.chunkSize, n));
+                int lastLength = n - (chunks - 1) * h.chunkSize;
+                int last = chunks == 0 ? 0 : SpecMath.chunkK(kNext, lastLength);
+                int total = chunks == 0 ? 0 : (chunks - 1) * full + last;
+                pendingFull[s] = full;
+                pendingLast[s] = last;
+                selection.set(h.criterion, h.chunkSize, full, last, total, h.seed, now, s);
+                backend.select(s, sparse[s].data(), sparse[s].grad(), selection);
+            }
+        }
+
+        // §7: check every gradient the step would read before anything changes.
+        boolean checked = h.nonFinite != NonFinitePolicy.NONE;
+        if (checked && !gradientsFinite(refresh, now)) {
+            skipped++;
+            return;
+        }
+
+        // §5: the pending masks become current; moments are reset or carried.
+        if (refresh) {
+            for (int s = 0; s < sparse.length; s++) {
+                backend.commitMask(s, h.momentPolicy);
+                maskFull[s] = pendingFull[s];
+                maskLast[s] = pendingLast[s];
+            }
+            refreshStep = now;
+        }
+        k = kNext;
+
+        // §6: host constants once per step, then the kernels.
+        long sparseTau = h.momentPolicy == MomentPolicy.RESET ? now - refreshStep + 1 : now + 1;
+        sparseConstants.compute(h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, sparseTau);
+        denseConstants.compute(h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, now + 1);
+        for (int s = 0; s < sparse.length; s++) {
+            backend.updateSparse(s, sparse[s].data(), sparse[s].grad(), sparseConstants, checked);
+        }
+        for (int d = 0; d < dense.length; d++) {
+            backend.updateDense(d, dense[d].data(), dense[d].grad(), denseConstants, checked);
+        }
+        t = now + 1;
+    }
+
+    /** §7: false under SKIP when a bad value is found; throws under ERROR. */
+    private boolean gradientsFinite(boolean refresh, long now) {
+        Parameter bad = null;
+        int index = -1;
+        for (int s = 0; s < sparse.length && bad == null; s++) {
+            index = backend.checkSparse(s, sparse[s].grad(), refresh);
+            if (index >= 0) {
+                bad = sparse[s];
+            }
+        }
+        for (int d = 0; d < dense.length && bad == null; d++) {
+            index = backend.checkDense(d, dense[d].grad());
+            if (index >= 0) {
+                bad = dense[d];
+            }
+        }
+        if (bad == null) {
+            return true;
+        }
+        if (hyper.nonFinite == NonFinitePolicy.ERROR) {
+            throw new NonFiniteGradientException(bad.name(), index, bad.grad()[index], now);
+        }
+        return false;
+    }
+
+    // ---- accessors ------------------------------------------------------------------------------
+
+    @Override
+    public void setLearningRate(double lr) {
+        ensureOpen();
+        Hyper.checkLr(lr);
+        hyper = hyper.withLr(lr);
+    }
+
+    @Override
+    public double learningRate() {
+        return hyper.lr;
+    }
+
+    @Override
+    public long steps() {
+        return t;
+    }
+
+    @Override
+    public long skippedSteps() {
+        return skipped;
+    }
+
+    /** The density k now in force (SPEC.md §3). */
+    public double density() {
+        return k;
+    }
+
+    /** SPEC.md §9: sum over SPARSE of K*(2s+2) plus sum over DENSE of 2*n*s. */
+    @Override
+    public long stateBytes() {
+        ensureOpen();
+        long s = hyper.stateType.bytes();
+        long bytes = 0;
+        for (int i = 0; i < sparse.length; i++) {
+            bytes += (long) backend.maskLength(i) * (2 * s + 2);
+        }
+        for (Parameter p : dense) {
+            bytes += 2L * p.size() * s;
+        }
+        return bytes;
+    }
+
+    /** Bytes the backend reports as really allocated for state; equals {@link #stateBytes()}. */
+    public long allocatedStateBytes() {
+        ensureOpen();
+        return backend.allocatedStateBytes();
+    }
+
+    /** The current mask of a SPARSE parameter as ascending flat indices (a copy; empty before step 0). */
+    public int[] mask(Parameter p) {
+        ensureOpen();
+        int s = sparseSlot(p);
+        int length = backend.maskLength(s);
+        char[] local = new char[length];
+        backend.readMask(s, local);
+        int[] flat = new int[length];
+        int chunks = (int) ((p.size() + (long) hyper.chunkSize - 1) / hyper.chunkSize);
+        int j = 0;
+        for (int c = 0; c < chunks && length > 0; c++) {
+            int kc = c == chunks - 1 ? maskLast[s] : maskFull[s];
+            for (int i = 0; i < kc; i++, j++) {
+                flat[j] = c * hyper.chunkSize + local[j];
+            }
+        }
+        return flat;
+    }
+
+    /** A copy of a parameter's moments (K entries in mask order for SPARSE, n for DENSE). */
+    public Moments moments(Parameter p) {
+        ensureOpen();
+        Integer s = sparseIndex.get(p);
+        if (s != null) {
+            int length = backend.maskLength(s);
+            float[] m = new float[length];
+            float[] v = new float[length];
+            backend.readMoments(true, s, m, v);
+            return new Moments(m, v);
+        }
+        int d = denseSlot(p);
+        float[] m = new float[p.size()];
+        float[] v = new float[p.size()];
+        backend.readMoments(false, d, m, v);
+        return new Moments(m, v);
+    }
+
+    /** The SPARSE parameters, in build order. */
+    public List<Parameter> sparseParameters() {
+        return List.of(sparse);
+    }
+
+    /** The DENSE parameters, in build order. */
+    public List<Parameter> denseParameters() {
+        return List.of(dense);
+    }
+
+    @Override
+    public String backendName() {
+        return backend == null ? hyper.backend : backend.name();
+    }
+
+    /** One line saying what really runs. */
+    public String backendDescription() {
+        ensureOpen();
+        return backend.description();
+    }
+
+    /** The hyperparameters now in force. */
+    Hyper hyper() {
+        return hyper;
+    }
+
+    private int sparseSlot(Parameter p) {
+        Integer s = sparseIndex.get(p);
+        if (s == null) {
+            throw new IllegalArgumentException("parameter '" + (p == null ? null : p.name())
+                    + "' is not a SPARSE parameter of this optimizer");
+        }
+        return s;
+    }
+
+    private int denseSlot(Parameter p) {
+        Integer d = denseIndex.get(p);
+        if (d == null) {
+            throw new IllegalArgumentException("parameter '" + (p == null ? null : p.name())
+                    + "' does not belong to this optimizer");
+        }
+        return d;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("optimizer is closed");
+        }
+    }
+
+    // ---- §8 checkpoint ---------------------------------------------------------------------------
+
+    @Override
+    public void save(Path file) throws IOException {
+        ensureOpen();
+        Checkpoint.write(file, snapshot());
+    }
+
+    @Override
+    public void load(Path file) throws IOException {
+        ensureOpen();
+        Checkpoint.State loaded = Checkpoint.read(file);
+        restore(loaded, file);
+    }
+
+    private Checkpoint.State snapshot() {
+        Checkpoint.State st = new Checkpoint.State();
+        st.adamwOnly = adamwOnly;
+        st.hyper = hyper;
+        st.t = t;
+        st.k = k;
+        st.skipped = skipped;
+        st.refreshStep = refreshStep;
+        st.sparse = new Checkpoint.Tensor[sparse.length];
+        for (int s = 0; s < sparse.length; s++) {
+            Checkpoint.Tensor x = Checkpoint.Tensor.of(sparse[s]);
+            int length = backend.maskLength(s);
+            x.mask = new char[length];
+            backend.readMask(s, x.mask);
+            x.kFull = maskFull[s];
+            x.kLast = maskLast[s];
+            x.m = new float[length];
+            x.v = new float[length];
+            backend.readMoments(true, s, x.m, x.v);
+            st.sparse[s] = x;
+        }
+        st.dense = new Checkpoint.Tensor[dense.length];
+        for (int d = 0; d < dense.length; d++) {
+            Checkpoint.Tensor x = Checkpoint.Tensor.of(dense[d]);
+            x.m = new float[dense[d].size()];
+            x.v = new float[dense[d].size()];
+            backend.readMoments(false, d, x.m, x.v);
+            st.dense[d] = x;
+        }
+        return st;
+    }
+
+    /** Checks everything first; only then replaces the state, so a refused load changes nothing. */
+    private void restore(Checkpoint.State st, Path file) throws CheckpointException {
+        String where = "checkpoint " + file + ": ";
+        if (st.adamwOnly != adamwOnly) {
+            throw new CheckpointException(where + "was written by " + (st.adamwOnly ? "AdamW" : "NanoAdam")
+                    + " and cannot be loaded into " + (adamwOnly ? "AdamW" : "NanoAdam"));
+        }
+        try {
+            st.hyper.validate();
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(where + "invalid hyperparameter: " + e.getMessage(), e);
+        }
+        matchGroup(where, "SPARSE", st.sparse, sparse);
+        matchGroup(where, "DENSE", st.dense, dense);
+        for (int s = 0; s < sparse.length; s++) {
+            Checkpoint.Tensor x = st.sparse[s];
+            if (x.mask.length > 0 || st.t > 0) {
+                checkMask(where, x, st.hyper.chunkSize);
+            }
+        }
+        boolean relayout = st.hyper.chunkSize != hyper.chunkSize || st.hyper.stateType != hyper.stateType;
+        if (relayout) {
+            backend.init(layout(st.hyper));
+        }
+        for (int s = 0; s < sparse.length; s++) {
+            Checkpoint.Tensor x = st.sparse[s];
+            backend.writeSparse(s, x.mask, x.kFull, x.kLast, x.m, x.v);
+            maskFull[s] = x.kFull;
+            maskLast[s] = x.kLast;
+        }
+        for (int d = 0; d < dense.length; d++) {
+            backend.writeDense(d, st.dense[d].m, st.dense[d].v);
+        }
+        hyper = st.hyper.withBackend(hyper.backend);
+        t = st.t;
+        k = st.k;
+        skipped = st.skipped;
+        refreshStep = st.refreshStep;
+    }
+
+    private static void matchGroup(String where, String role, Checkpoint.Tensor[] saved, Parameter[] mine)
+            throws CheckpointException {
+        if (saved.length != mine.length) {
+            throw new CheckpointException(where + "has " + saved.length + " " + role + " parameters, this optimizer "
+                    + mine.length);
+        }
+        for (int i = 0; i < mine.length; i++) {
+            Checkpoint.Tensor x = saved[i];
+            Parameter p = mine[i];
+            if (!x.name.equals(p.name()) || !Arrays.equals(x.shape, p.shape())) {
+                throw new CheckpointException(where + role + " parameter " + i + " is '" + x.name + "' "
+                        + Arrays.toString(x.shape) + " but this optimizer has '" + p.name() + "' "
+                        + Arrays.toString(p.shape()));
+            }
+        }
+    }
+
+    /** The mask's structure must be one that §4 can produce: K_c per chunk, ascending local indices. */
+    private static void checkMask(String where, Checkpoint.Tensor x, int chunkSize) throws CheckpointException {
+        int n = x.size();
+        int chunks = (int) ((n + (long) chunkSize - 1) / chunkSize);
+        long expected = chunks == 0 ? 0 : (long) (chunks - 1) * x.kFull + x.kLast;
+        if (expected != x.mask.length) {
+            throw new CheckpointException(where + "mask of '" + x.name + "' has " + x.mask.length
+                    + " entries, its chunk counts say " + expected);
+        }
+        int j = 0;
+        for (int c = 0; c < chunks; c++) {
+            int length = Math.min(chunkSize, n - c * chunkSize);
+            int kc = c == chunks - 1 ? x.kLast : x.kFull;
+            if (kc < 1 || kc > length) {
+                throw new CheckpointException(where + "mask of '" + x.name + "' selects " + kc
+                        + " entries of a chunk of " + length);
+            }
+            int previous = -1;
+            for (int i = 0; i < kc; i++, j++) {
+                int local = x.mask[j];
+                if (local <= previous || local >= length) {
+                    throw new CheckpointException(where + "mask of '" + x.name + "' is not ascending within chunk "
+                            + c + " at entry " + j);
+                }
+                previous = local;
+            }
+        }
+    }
+
+    /** Frees the backend; idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            backend.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return (adamwOnly ? "AdamW" : "NanoAdam") + "[" + backendName() + ", t=" + t + ", k=" + k
+                + ", sparse=" + sparse.length + ", dense=" + dense.length + "]";
+    }
+
+    // ---- §2 builder ------------------------------------------------------------------------------
+
+    /** Builds {@link NanoAdam} optimizers; reusable, each {@code build} validates every field. */
+    public static final class Builder {
+        private final Hyper.Draft draft = new Hyper.Draft();
+
+        private Builder() {
+        }
+
+        /** Learning rate (default 1e-3). */
+        public Builder lr(double lr) { draft.lr = lr; return this; }
+        /** beta1, beta2 (default 0.9, 0.999). */
+        public Builder betas(double beta1, double beta2) { draft.beta1 = beta1; draft.beta2 = beta2; return this; }
+        /** eps (default 1e-8). */
+        public Builder eps(double eps) { draft.eps = eps; return this; }
+        /** Decoupled weight decay (default 0). */
+        public Builder weightDecay(double weightDecay) { draft.weightDecay = weightDecay; return this; }
+        /** Initial density k0 in (0, 1] (default 0.1). */
+        public Builder density(double density) { draft.density = density; return this; }
+        /** Final density of the schedule (default: the initial density). */
+        public Builder finalDensity(double finalDensity) { draft.finalDensity = finalDensity; return this; }
+        /** Mask refresh interval m (default 100). */
+        public Builder maskInterval(int maskInterval) { draft.maskInterval = maskInterval; return this; }
+        /** Density update interval d; setting it turns the schedule on (needs {@link #totalSteps}). */
+        public Builder densityInterval(int densityInterval) { draft.densityInterval = densityInterval; return this; }
+        /** Total steps T of the density schedule. */
+        public Builder totalSteps(long totalSteps) { draft.totalSteps = totalSteps; return this; }
+        /** Chunk size C in [1, 65536] (default 4096). */
+        public Builder chunkSize(int chunkSize) { draft.chunkSize = chunkSize; return this; }
+        /** Selection criterion (default SMALLEST_MAGNITUDE). */
+        public Builder criterion(Criterion criterion) { draft.criterion = criterion; return this; }
+        /** Seed of the RANDOM criterion (default 0). */
+        public Builder seed(long seed) { draft.seed = seed; return this; }
+        /** Moment policy at a refresh (default RESET). */
+        public Builder momentPolicy(MomentPolicy policy) { draft.momentPolicy = policy; return this; }
+        /** State type (default FP32). */
+        public Builder stateType(StateType stateType) { draft.stateType = stateType; return this; }
+        /** Non-finite gradient policy (default ERROR). */
+        public Builder nonFinite(NonFinitePolicy policy) { draft.nonFinite = policy; return this; }
+        /** Backend name (default "cpu"); see {@link Backends#available()}. */
+        public Builder backend(String backend) { draft.backend = backend; return this; }
+
+        /** Builds over explicit groups: {@code sparse} updated on masks, {@code dense} by AdamW. */
+        public NanoAdam build(List<Parameter> sparse, List<Parameter> dense) {
+            Objects.requireNonNull(sparse, "sparse");
+            Objects.requireNonNull(dense, "dense");
+            return new NanoAdam(draft.freeze(), sparse, dense, false);
+        }
+
+        /** Builds over one list, split by SPEC.md §1's default partition ({@link #isDenseByDefault}). */
+        public NanoAdam build(List<Parameter> parameters) {
+            Objects.requireNonNull(parameters, "parameters");
+            List<Parameter> s = new ArrayList<>();
+            List<Parameter> d = new ArrayList<>();
+            for (Parameter p : parameters) {
+                Objects.requireNonNull(p, "parameters: null parameter");
+                (isDenseByDefault(p.name()) ? d : s).add(p);
+            }
+            return build(s, d);
+        }
+    }
+}

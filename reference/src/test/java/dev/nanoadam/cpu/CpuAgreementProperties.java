@@ -1,0 +1,24 @@
+package dev.nanoadam.cpu;
+
+import dev.nanoadam.Criterion;
+import dev.nanoadam.MomentPolicy;
+import dev.nanoadam.StateType;
+import dev.nanoadam.testing.Lockstep;
+import dev.nanoadam.testing.Scenario;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+
+/**
+ * {@code cpu} against the {@code cpu-scalar} oracle, step for step, bit for bit (weights, masks,
+ * m, v), for every criterion, moment policy and state type over awkward sizes and chunk sizes.
+ * The build runs this class once per vector width ({@code -Dnanoadam.cpu.vectorBits}).
+ */
+class CpuAgreementProperties {
+
+    @Property(tries = 120, seed = "7340033")
+    void cpuMatchesScalarAfterEveryStep(@ForAll Criterion criterion, @ForAll MomentPolicy policy,
+                                        @ForAll StateType stateType, @ForAll @LongRange(min = 1) long seed) {
+        Lockstep.run(new Scenario(seed, criterion, policy, stateType, 20000), "cpu-scalar", "cpu");
+    }
+}
