@@ -343,6 +343,12 @@ public final class NanoAdam implements Optimizer {
         return backend == null ? hyper.backend : backend.name();
     }
 
+    /** The backend's own counters (for a device backend: bytes moved each way); see {@link Backend#counters()}. */
+    public Map<String, Long> backendCounters() {
+        ensureOpen();
+        return backend.counters();
+    }
+
     /** One line saying what really runs. */
     public String backendDescription() {
         ensureOpen();

@@ -88,6 +88,14 @@ public interface Backend extends AutoCloseable {
     /** Bytes this backend has really allocated for masks and moments (SPEC.md §9 counts these). */
     long allocatedStateBytes();
 
+    /**
+     * Named counters a backend keeps about itself, e.g. bytes moved to and from a device; empty for
+     * backends that move nothing. A snapshot, safe to keep.
+     */
+    default java.util.Map<String, Long> counters() {
+        return java.util.Map.of();
+    }
+
     /** Frees everything; idempotent. */
     @Override
     void close();
