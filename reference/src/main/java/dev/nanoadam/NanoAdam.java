@@ -81,6 +81,8 @@ public final class NanoAdam implements Optimizer {
     private final StepConstants sparseConstants = new StepConstants();
     private final StepConstants denseConstants = new StepConstants();
     private final Selection selection = new Selection();
+    private Power beta1Power;   // beta1^tau, for the current beta1
+    private Power beta2Power;
     private boolean closed;
 
     NanoAdam(Hyper hyper, List<Parameter> sparseList, List<Parameter> denseList, boolean adamwOnly) {
@@ -95,6 +97,8 @@ public final class NanoAdam implements Optimizer {
             denseIndex.put(dense[i], i);
         }
         this.hyper = hyper;
+        this.beta1Power = new Power(hyper.beta1);
+        this.beta2Power = new Power(hyper.beta2);
         this.k = hyper.density;
         this.maskFull = new int[sparse.length];
         this.maskLast = new int[sparse.length];
@@ -205,8 +209,10 @@ public final class NanoAdam implements Optimizer {
 
         // §6: host constants once per step, then the kernels.
         long sparseTau = h.momentPolicy == MomentPolicy.RESET ? now - refreshStep + 1 : now + 1;
-        sparseConstants.compute(h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, sparseTau);
-        denseConstants.compute(h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, now + 1);
+        sparseConstants.compute(h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, sparseTau,
+                beta1Power.of(sparseTau), beta2Power.of(sparseTau));
+        denseConstants.compute(h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, now + 1,
+                beta1Power.of(now + 1), beta2Power.of(now + 1));
         for (int s = 0; s < sparse.length; s++) {
             backend.updateSparse(s, sparse[s].data(), sparse[s].grad(), sparseConstants, checked);
         }
@@ -239,6 +245,50 @@ public final class NanoAdam implements Optimizer {
             throw new NonFiniteGradientException(bad.name(), index, bad.grad()[index], now);
         }
         return false;
+    }
+
+    /**
+     * {@code StrictMath.pow(beta, tau)} for tau = 0, 1, 2, ..., kept in a table: fdlibm's pow
+     * allocates scratch arrays on every call, and step() must not allocate. Once {@code 1 - beta^tau}
+     * rounds to exactly 1.0 in double (beta^tau below 2^-54: tau about 37,000 for 0.999) every later
+     * power gives the same constants as 0.0 does, so the table stops there. It doubles in size when a
+     * step first needs a larger tau, a handful of times per run.
+     */
+    static final class Power {
+        private final double beta;
+        private double[] table = new double[0];
+        private int end = -1;   // first tau whose power is negligible against 1.0, once known
+
+        Power(double beta) {
+            this.beta = beta;
+        }
+
+        double of(long tau) {
+            if (end >= 0 && tau >= end) {
+                return 0.0;
+            }
+            if (tau >= table.length) {
+                grow(tau);
+                if (end >= 0 && tau >= end) {
+                    return 0.0;
+                }
+            }
+            return table[(int) tau];
+        }
+
+        private void grow(long tau) {
+            int from = table.length;
+            int length = (int) Math.min(1 << 30, Math.max(1024, Long.highestOneBit(tau) * 2));
+            table = java.util.Arrays.copyOf(table, length);
+            for (int i = from; i < length; i++) {
+                table[i] = StrictMath.pow(beta, i);
+                if (1.0 - table[i] == 1.0) {
+                    end = i;
+                    table = java.util.Arrays.copyOf(table, i);
+                    return;
+                }
+            }
+        }
     }
 
     // ---- accessors ------------------------------------------------------------------------------
@@ -465,6 +515,8 @@ public final class NanoAdam implements Optimizer {
             backend.writeDense(d, st.dense[d].m, st.dense[d].v);
         }
         hyper = st.hyper.withBackend(hyper.backend);
+        beta1Power = new Power(hyper.beta1);
+        beta2Power = new Power(hyper.beta2);
         t = st.t;
         k = st.k;
         skipped = st.skipped;

@@ -21,13 +21,23 @@ public final class StepConstants {
      * Powers use {@link StrictMath#pow} so that every JVM agrees.
      */
     public void compute(double lr, double beta1, double beta2, double eps, double weightDecay, long tau) {
+        compute(lr, beta1, beta2, eps, weightDecay, tau, StrictMath.pow(beta1, (double) tau),
+                StrictMath.pow(beta2, (double) tau));
+    }
+
+    /**
+     * As {@link #compute(double, double, double, double, double, long)}, with the powers
+     * {@code beta1^tau} and {@code beta2^tau} already computed by {@link StrictMath#pow}.
+     */
+    public void compute(double lr, double beta1, double beta2, double eps, double weightDecay, long tau,
+                        double beta1PowTau, double beta2PowTau) {
         this.tau = tau;
         this.b1 = (float) beta1;
         this.b2 = (float) beta2;
         this.c1 = (float) (1.0 - beta1);
         this.c2 = (float) (1.0 - beta2);
-        this.stepSize = (float) (lr / (1.0 - StrictMath.pow(beta1, (double) tau)));
-        this.bc2 = (float) Math.sqrt(1.0 - StrictMath.pow(beta2, (double) tau));
+        this.stepSize = (float) (lr / (1.0 - beta1PowTau));
+        this.bc2 = (float) Math.sqrt(1.0 - beta2PowTau);
         this.decay = (float) (1.0 - lr * weightDecay);
         this.eps = (float) eps;
         this.decayOn = weightDecay > 0;

@@ -16,7 +16,7 @@ import net.jqwik.api.constraints.LongRange;
  */
 class CpuAgreementProperties {
 
-    @Property(tries = 120, seed = "7340033")
+    @Property(tries = 500, seed = "7340033")
     void cpuMatchesScalarAfterEveryStep(@ForAll Criterion criterion, @ForAll MomentPolicy policy,
                                         @ForAll StateType stateType, @ForAll @LongRange(min = 1) long seed) {
         Lockstep.run(new Scenario(seed, criterion, policy, stateType, 20000), "cpu-scalar", "cpu");

@@ -1,0 +1,49 @@
+package dev.nanoadam.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.nanoadam.Criterion;
+import dev.nanoadam.MomentPolicy;
+import dev.nanoadam.StateType;
+import dev.nanoadam.testing.Lockstep;
+import dev.nanoadam.testing.Scenario;
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code cpu} against {@code cpu-scalar} at the vector width this JVM was forced to
+ * ({@code -Dnanoadam.cpu.vectorBits}); the build runs this class once per width (STYLE.md rule 2).
+ * Every criterion, moment policy and state type, several seeded scenarios each.
+ */
+class CpuWidthAgreementTest {
+
+    @Test
+    void cpuMatchesScalarAtTheForcedWidth() {
+        String forced = System.getProperty("nanoadam.cpu.vectorBits", "preferred");
+        int maxBits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        if (!forced.equals("scalar") && !forced.equals("preferred") && Integer.parseInt(forced) > maxBits) {
+            String reason = "this CPU's widest float vector is " + maxBits + " bits; " + forced
+                    + "-bit vectors are not tested on it";
+            System.out.println("SKIPPED: " + reason);
+            Assumptions.assumeTrue(false, reason);
+        }
+        if (!forced.equals("preferred")) {
+            assertEquals(forced.equals("scalar"), VectorBackend.SCALAR);
+            if (!VectorBackend.SCALAR) {
+                assertEquals(Integer.parseInt(forced), VectorBackend.F.vectorBitSize());
+            }
+        }
+        System.out.println("cpu vs cpu-scalar at " + new VectorBackend().description());
+        long seed = 1;
+        for (Criterion c : Criterion.values()) {
+            for (MomentPolicy p : MomentPolicy.values()) {
+                for (StateType s : StateType.values()) {
+                    for (int i = 0; i < 4; i++) {
+                        Lockstep.run(new Scenario(seed++ * 7919, c, p, s, 9000), "cpu-scalar", "cpu");
+                    }
+                }
+            }
+        }
+    }
+}
