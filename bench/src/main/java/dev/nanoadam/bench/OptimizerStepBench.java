@@ -1,0 +1,69 @@
+package dev.nanoadam.bench;
+
+import dev.nanoadam.NonFinitePolicy;
+import dev.nanoadam.Optimizer;
+import dev.nanoadam.Parameter;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One steady-state optimizer step over one tensor of {@code n} weights: the mask was chosen in
+ * set-up and the mask interval is longer than the run, so no refresh happens inside the
+ * measurement. For a device backend the time includes the step's transfers.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
+public class OptimizerStepBench {
+    @Param({"cpu-scalar", "cpu"})
+    public String backend;
+
+    @Param({"adamw", "nanoadam"})
+    public String optimizer;
+
+    @Param({"0.01", "0.1"})
+    public double density;
+
+    @Param({"ERROR", "NONE"})
+    public NonFinitePolicy nonFinite;
+
+    @Param({"16777216"})
+    public int n;
+
+    private Parameter p;
+    private Optimizer opt;
+
+    @Setup(Level.Trial)
+    public void setup() {
+        Fixtures.validate(optimizer, backend, density, nonFinite);
+        p = Fixtures.parameter("layer.weight", n, 42);
+        opt = Fixtures.optimizer(optimizer, backend, density, nonFinite, p);
+        opt.step();   // step 0 refreshes the mask; later steps do not
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        opt.close();
+    }
+
+    @Benchmark
+    public float[] step() {
+        opt.step();
+        return p.data();
+    }
+}
