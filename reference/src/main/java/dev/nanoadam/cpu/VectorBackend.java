@@ -9,6 +9,7 @@ import dev.nanoadam.spi.StepConstants;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -18,8 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  * Java does, and no FMA is used, so only the loop structure differs from the oracle; loop tails go
  * through the oracle's own routine.
  *
- * <p>Selection (§4) is a radix select on the 31-bit keys of each chunk: an 11-bit histogram of all
- * keys, then 10-bit histograms over the few candidates in the threshold's bin, then one vectorised
+ * <p>Selection (§4) is a radix select on the 31-bit keys of each chunk: a 9-bit histogram of all
+ * keys, then 8-bit histograms over the few candidates in the threshold's bin, then one vectorised
  * compaction that writes every index whose key is below the threshold and the lowest-index ties.
  * The weights are read once; the rest runs in a per-thread scratch of one chunk.
  *
@@ -51,8 +52,8 @@ public final class VectorBackend extends HostBackend {
         I = VectorSpecies.of(int.class, F.vectorShape());
     }
 
-    private static final int HIST1 = 1 << 11;     // bins of the first radix level (key bits 30..20)
-    private static final int HIST2 = 1 << 10;     // bins of the later levels (bits 19..10, 9..0)
+    private static final int LEVEL1_SHIFT = 22;   // the first radix level looks at key bits 30..22
+    private static final int HIST1 = 1 << 9;      // its bins
     private static final int SMALL = 32;          // candidates sorted directly below this count
     private static final int BLOCK = 1024;        // mask entries gathered per block in the update
     private static final int MIN_TASK = 1 << 15;  // elements below which a job runs on one thread
@@ -63,8 +64,13 @@ public final class VectorBackend extends HostBackend {
 
     // Per-worker scratch, [worker][...].
     private int[][] keys;        // [C] selection keys of one chunk
-    private int[][] candidates;  // [C] keys in the threshold's bin
-    private int[][] hist;        // [HIST1]
+    private int[][] candidates;  // [C] candidate keys near the threshold
+    private int[][] candidateIndex; // [C + lanes] their chunk-local indices (bracket path)
+    private int[][] definiteIndex;  // [C + lanes] indices certainly in the mask (bracket path)
+    private int[][] keys2;       // [C] a copy of the candidate keys that kthSmallest reorders
+    private int[] guess;         // [worker] threshold key of the worker's previous chunk, or -1
+    private int[] width;         // [worker] half-width of the bracket around the guess
+    private int[][] hist;        // [4 * HIST1] four interleaved level-1 histograms; later levels reuse it
     private float[][] wBlock;    // [BLOCK] gathered weights
     private float[][] gBlock;    // [BLOCK] gathered gradients when the step was not checked
     private float[][] mBlock;    // [BLOCK] widened BF16 m
@@ -95,8 +101,13 @@ public final class VectorBackend extends HostBackend {
         super.init(layout);
         int c = layout.chunkSize();
         keys = new int[workers][c];
-        candidates = new int[workers][c];
-        hist = new int[workers][HIST1];
+        candidates = new int[workers][c + I.length()];
+        candidateIndex = new int[workers][c + I.length()];
+        definiteIndex = new int[workers][c + I.length()];
+        keys2 = new int[workers][c];
+        guess = new int[workers];
+        width = new int[workers];
+        hist = new int[workers][4 * HIST1];
         wBlock = new float[workers][BLOCK];
         gBlock = new float[workers][BLOCK];
         mBlock = new float[workers][BLOCK];
@@ -150,6 +161,8 @@ public final class VectorBackend extends HostBackend {
             int c0 = (int) ((long) task * chunks / tasks);
             int c1 = (int) ((long) (task + 1) * chunks / tasks);
             int n = sparseN[s];
+            guess[worker] = -1;
+            width[worker] = 1 << 18;
             for (int c = c0; c < c1; c++) {
                 int lo = c * chunk;
                 int length = Math.min(chunk, n - lo);
@@ -169,38 +182,177 @@ public final class VectorBackend extends HostBackend {
         }
         int[] key = keys[worker];
         computeKeys(sel, w, g, lo, length, key);
+        if (guess[worker] >= 0 && bracketSelect(key, length, kc, out, o, worker)) {
+            return;
+        }
+        int threshold = histogramSelect(key, length, kc, out, o, worker);
+        guess[worker] = threshold;
+    }
 
-        // Level 1: histogram of key bits 30..20 over the whole chunk.
+    /**
+     * The fast path: neighbouring chunks of a tensor have similar thresholds, so one vector pass
+     * writes every index whose key is below {@code guess - width} straight to the mask and keeps
+     * the few keys inside {@code [guess - width, guess + width]} as candidates. When the K_c-th key
+     * falls among them (nearly always), it is found among the candidates and the two sorted index
+     * lists are merged; otherwise returns false and the histogram path runs. The result is exact
+     * either way; the guess only decides how fast.
+     */
+    private boolean bracketSelect(int[] key, int length, int kc, char[] out, int o, int worker) {
+        int t = guess[worker];
+        int delta = width[worker];
+        int lo = (int) Math.max(0L, (long) t - delta);
+        int hi = (int) Math.min(SpecMath.MAX_KEY, (long) t + delta);
+        int[] ck = candidates[worker];
+        int[] ci = candidateIndex[worker];
+        int[] def = definiteIndex[worker];
+        int definite = 0;
+        int nc = 0;
+        int i = 0;
+        if (!SCALAR) {
+            int bound = I.loopBound(length);
+            IntVector idx = IntVector.zero(I).addIndex(1);
+            IntVector step = IntVector.broadcast(I, I.length());
+            for (; i < bound; i += I.length(), idx = idx.add(step)) {
+                IntVector k = IntVector.fromArray(I, key, i);
+                VectorMask<Integer> below = k.compare(VectorOperators.LT, lo);
+                VectorMask<Integer> inside = k.compare(VectorOperators.LE, hi).andNot(below);
+                int nb = below.trueCount();
+                if (definite + nb > kc) {
+                    width[worker] = widen(delta);
+                    return false;
+                }
+                idx.compress(below).intoArray(def, definite);
+                definite += nb;
+                if (inside.anyTrue()) {
+                    idx.compress(inside).intoArray(ci, nc);
+                    k.compress(inside).intoArray(ck, nc);
+                    nc += inside.trueCount();
+                }
+            }
+        }
+        for (; i < length; i++) {
+            int x = key[i];
+            if (x < lo) {
+                if (definite == kc) {
+                    width[worker] = widen(delta);
+                    return false;
+                }
+                def[definite++] = i;
+            } else if (x <= hi) {
+                ck[nc] = x;
+                ci[nc++] = i;
+            }
+        }
+        if (definite >= kc || kc > definite + nc) {
+            width[worker] = widen(delta);
+            return false;
+        }
+        int need = kc - definite;
+        int[] scratch = keys2[worker];
+        System.arraycopy(ck, 0, scratch, 0, nc);
+        int threshold = kthSmallest(scratch, nc, need, hist[worker]);
+        int ties = need;
+        for (int c = 0; c < nc; c++) {
+            if (ck[c] < threshold) {
+                ties--;
+            }
+        }
+        // The chosen candidates, in index order, compacted to the front of ci (branch-free).
+        int chosen = 0;
+        for (int c = 0; c < nc; c++) {
+            int x = ck[c];
+            int tie = x == threshold && ties > 0 ? 1 : 0;
+            ties -= tie;
+            ci[chosen] = ci[c];
+            chosen += x < threshold ? 1 : tie;
+        }
+        // Merge the two ascending index lists def[0, definite) and ci[0, chosen) into the mask.
+        int a = 0;
+        int b = 0;
+        for (int dst = o; dst < o + kc; dst++) {
+            if (b == chosen || (a < definite && def[a] < ci[b])) {
+                out[dst] = (char) def[a++];
+            } else {
+                out[dst] = (char) ci[b++];
+            }
+        }
+        if (nc > 256) {
+            width[worker] = Math.max(1, delta >> 1);
+        } else if (nc < 48) {
+            width[worker] = widen(delta + (delta >> 1));
+        }
+        guess[worker] = threshold;
+        return true;
+    }
+
+    private static int widen(int delta) {
+        return (int) Math.min(1 << 30, 2L * delta + 1);
+    }
+
+    /**
+     * The general path: a 9-bit histogram of all keys (four interleaved copies, so that runs of
+     * equal keys do not serialise on one counter) finds the bin of the K_c-th key; its keys are
+     * gathered and narrowed down; one vectorised compaction writes the mask. Returns the threshold.
+     */
+    private int histogramSelect(int[] key, int length, int kc, char[] out, int o, int worker) {
         int[] h = hist[worker];
-        Arrays.fill(h, 0, HIST1, 0);
-        for (int i = 0; i < length; i++) {
-            h[key[i] >>> 20]++;
+        Arrays.fill(h, 0, 4 * HIST1, 0);
+        int i = 0;
+        for (; i + 3 < length; i += 4) {
+            h[(key[i] >>> LEVEL1_SHIFT) << 2]++;
+            h[((key[i + 1] >>> LEVEL1_SHIFT) << 2) + 1]++;
+            h[((key[i + 2] >>> LEVEL1_SHIFT) << 2) + 2]++;
+            h[((key[i + 3] >>> LEVEL1_SHIFT) << 2) + 3]++;
+        }
+        for (; i < length; i++) {
+            h[(key[i] >>> LEVEL1_SHIFT) << 2]++;
         }
         int need = kc;
         int bin = 0;
-        while (h[bin] < need) {
-            need -= h[bin];
+        int inBin;
+        while ((inBin = h[4 * bin] + h[4 * bin + 1] + h[4 * bin + 2] + h[4 * bin + 3]) < need) {
+            need -= inBin;
             bin++;
         }
         int[] cand = candidates[worker];
         int count = gatherBin(key, length, bin, cand);
-
-        // Later levels over the candidates only, until the threshold key is known.
-        int threshold = -1;
-        for (int shift = 10; shift >= 0 && threshold < 0; shift -= 10) {
-            if (count <= SMALL) {
-                Arrays.sort(cand, 0, count);
-                threshold = cand[need - 1];
-                int below = 0;
-                while (cand[below] < threshold) {
-                    below++;
-                }
-                need -= below;
-                break;
+        int[] scratch = keys2[worker];
+        System.arraycopy(cand, 0, scratch, 0, count);
+        int threshold = kthSmallest(scratch, count, need, h);
+        int ties = need;
+        for (int c = 0; c < count; c++) {
+            if (cand[c] < threshold) {
+                ties--;
             }
-            Arrays.fill(h, 0, HIST2, 0);
-            for (int i = 0; i < count; i++) {
-                h[(cand[i] >>> shift) & (HIST2 - 1)]++;
+        }
+        compact(key, length, threshold, ties, out, o);
+        return threshold;
+    }
+
+    /**
+     * The {@code need}-th smallest (1-based) of {@code a[0, count)}; reorders {@code a}. Each round
+     * spreads the keys' current range over 256 bins, keeps the bin holding the answer (branch-free),
+     * and stops when few keys or a single value remain.
+     */
+    private static int kthSmallest(int[] a, int count, int need, int[] h) {
+        while (true) {
+            if (count <= SMALL) {
+                Arrays.sort(a, 0, count);
+                return a[need - 1];
+            }
+            int min = a[0];
+            int max = a[0];
+            for (int c = 1; c < count; c++) {
+                min = Math.min(min, a[c]);
+                max = Math.max(max, a[c]);
+            }
+            if (min == max) {
+                return min;
+            }
+            int shift = Math.max(0, 32 - Integer.numberOfLeadingZeros(max - min) - 8);
+            Arrays.fill(h, 0, 256, 0);
+            for (int c = 0; c < count; c++) {
+                h[(a[c] - min) >>> shift]++;
             }
             int b = 0;
             while (h[b] < need) {
@@ -208,18 +360,13 @@ public final class VectorBackend extends HostBackend {
                 b++;
             }
             int kept = 0;
-            for (int i = 0; i < count; i++) {
-                int x = cand[i];
-                if (((x >>> shift) & (HIST2 - 1)) == b) {
-                    cand[kept++] = x;
-                }
+            for (int c = 0; c < count; c++) {
+                int x = a[c];
+                a[kept] = x;
+                kept += ((x - min) >>> shift) == b ? 1 : 0;
             }
             count = kept;
-            if (shift == 0) {
-                threshold = cand[0];
-            }
         }
-        compact(key, length, threshold, need, out, o);
     }
 
     /** Keys of SPEC.md §4, transformed so that the selection is always "the smallest (key, index)". */
@@ -244,7 +391,7 @@ public final class VectorBackend extends HostBackend {
         }
     }
 
-    /** Copies the keys whose bits 30..20 equal {@code bin} into {@code cand}; returns their count. */
+    /** Copies the keys whose bits 30..22 equal {@code bin} into {@code cand}; returns their count. */
     private static int gatherBin(int[] key, int length, int bin, int[] cand) {
         int count = 0;
         int i = 0;
@@ -252,7 +399,7 @@ public final class VectorBackend extends HostBackend {
             int bound = I.loopBound(length);
             for (; i < bound; i += I.length()) {
                 IntVector k = IntVector.fromArray(I, key, i);
-                long bits = k.lanewise(VectorOperators.LSHR, 20).compare(VectorOperators.EQ, bin).toLong();
+                long bits = k.lanewise(VectorOperators.LSHR, LEVEL1_SHIFT).compare(VectorOperators.EQ, bin).toLong();
                 while (bits != 0) {
                     cand[count++] = key[i + Long.numberOfTrailingZeros(bits)];
                     bits &= bits - 1;
@@ -260,7 +407,7 @@ public final class VectorBackend extends HostBackend {
             }
         }
         for (; i < length; i++) {
-            if (key[i] >>> 20 == bin) {
+            if (key[i] >>> LEVEL1_SHIFT == bin) {
                 cand[count++] = key[i];
             }
         }
