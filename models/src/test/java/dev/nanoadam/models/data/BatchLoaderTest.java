@@ -135,12 +135,16 @@ class BatchLoaderTest {
         for (int i = 0; i < 20_000; i++) {
             l.next();
         }
-        long before = mx.getThreadAllocatedBytes(tid);
-        for (int i = 0; i < 10_000; i++) {
-            l.next();
+        // Least of five windows: a one-off JIT event may land in one, an allocation per call would show in all.
+        long least = Long.MAX_VALUE;
+        for (int window = 0; window < 5; window++) {
+            long before = mx.getThreadAllocatedBytes(tid);
+            for (int i = 0; i < 2_000; i++) {
+                l.next();
+            }
+            least = Math.min(least, mx.getThreadAllocatedBytes(tid) - before);
         }
-        long allocated = mx.getThreadAllocatedBytes(tid) - before;
-        assertEquals(0, allocated, "bytes allocated by 10000 next() calls after warm-up");
+        assertEquals(0, least, "bytes allocated by 2000 next() calls after warm-up (least of five windows)");
     }
 
     @Test

@@ -77,6 +77,11 @@ public final class SoftmaxRegression implements Classifier {
         this.training = training;
     }
 
+    /** Whether the model is in training mode. */
+    public boolean isTraining() {
+        return training;
+    }
+
     @Override
     public int numClasses() {
         return classes;
