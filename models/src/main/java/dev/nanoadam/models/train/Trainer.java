@@ -280,7 +280,9 @@ public final class Trainer {
 
     /**
      * Writes a checkpoint of the model, the optimizers and this trainer's state to {@code directory}
-     * (created if absent), then deletes the files of the checkpoint it replaces.
+     * (created if absent), then deletes the files of the checkpoint it replaces. Give checkpoints a
+     * directory of their own: any {@code model-N.safetensors} or {@code optimizerI-N.bin} there that
+     * the new manifest does not list is deleted.
      */
     public void saveCheckpoint(Path directory) throws IOException {
         Files.createDirectories(directory);
