@@ -66,8 +66,11 @@ public final class Inspect {
         } catch (NoSuchFileException e) {
             err.println("inspect: " + file + ": no such file");
             return BAD_FILE;
-        } catch (IOException e) {
+        } catch (SafetensorsException e) {
             err.println("inspect: " + oneLine(e.getMessage()));
+            return BAD_FILE;
+        } catch (IOException e) {
+            err.println("inspect: " + file + ": " + oneLine(e.getMessage()));
             return BAD_FILE;
         }
     }

@@ -1,0 +1,2 @@
+/** The {@code nanoadam} commands, run by the {@code ./nanoadam} launcher. */
+package dev.nanoadam.cli;
