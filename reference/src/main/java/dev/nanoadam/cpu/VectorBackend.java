@@ -607,59 +607,50 @@ public final class VectorBackend extends HostBackend {
             int c1 = (int) ((long) (task + 1) * chunks / tasks);
             char[] m = mask[s];
             int full = kFull[s];
+            for (int c = c0; c < c1; c++) {
+                int j0 = c * full;
+                int kc = c == chunks - 1 ? kLast[s] : full;
+                int base = c * chunk;
+                for (int b = 0; b < kc; b += BLOCK) {
+                    update(m, base, j0 + b, Math.min(BLOCK, kc - b), worker);
+                }
+            }
+        }
+
+        /** Mask entries {@code j .. j+len} of one chunk starting at flat index {@code base}. */
+        private void update(char[] m, int base, int j, int len, int worker) {
             float[] wb = wBlock[worker];
-            float[] gb = gBlock[worker];
-            float[] st = staged[s];
-            boolean fp32 = stateType == StateType.FP32;
-            // Consecutive chunks' entries are contiguous in the mask: walk them in blocks.
-            int j = c0 * full;
-            int jEnd = c1 == chunks ? m.length : c1 * full;
-            int c = c0;
-            int chunkEnd = c0 * full + (c0 == chunks - 1 ? kLast[s] : full);
-            while (j < jEnd) {
-                int len = Math.min(BLOCK, jEnd - j);
-                // gather the weights (and gradients, if the check did not) of entries j .. j+len
-                int cc = c;
-                int ce = chunkEnd;
+            for (int i = 0; i < len; i++) {
+                wb[i] = w[base + m[j + i]];
+            }
+            float[] gs = staged[s];
+            int go = j;
+            if (!checked) {
+                gs = gBlock[worker];
+                go = 0;
                 for (int i = 0; i < len; i++) {
-                    while (j + i >= ce) {
-                        cc++;
-                        ce += full;
-                    }
-                    int p = cc * chunk + m[j + i];
-                    wb[i] = w[p];
-                    if (!checked) {
-                        gb[i] = g[p];
-                    }
+                    gs[i] = g[base + m[j + i]];
                 }
-                float[] gs = checked ? st : gb;
-                int go = checked ? j : 0;
-                if (fp32) {
-                    adam(wb, 0, gs, go, sparseM32[s], sparseV32[s], j, len, k);
-                } else {
-                    float[] mb = mBlock[worker];
-                    float[] vb = vBlock[worker];
-                    short[] m16 = sparseM16[s];
-                    short[] v16 = sparseV16[s];
-                    for (int i = 0; i < len; i++) {
-                        mb[i] = SpecMath.bf16ToFloat(m16[j + i]);
-                        vb[i] = SpecMath.bf16ToFloat(v16[j + i]);
-                    }
-                    adam(wb, 0, gs, go, mb, vb, 0, len, k);
-                    for (int i = 0; i < len; i++) {
-                        m16[j + i] = SpecMath.bf16(mb[i]);
-                        v16[j + i] = SpecMath.bf16(vb[i]);
-                    }
-                }
-                // scatter the updated weights back
+            }
+            if (stateType == StateType.FP32) {
+                adam(wb, 0, gs, go, sparseM32[s], sparseV32[s], j, len, k);
+            } else {
+                float[] mb = mBlock[worker];
+                float[] vb = vBlock[worker];
+                short[] m16 = sparseM16[s];
+                short[] v16 = sparseV16[s];
                 for (int i = 0; i < len; i++) {
-                    while (j + i >= chunkEnd) {
-                        c++;
-                        chunkEnd += full;
-                    }
-                    w[c * chunk + m[j + i]] = wb[i];
+                    mb[i] = SpecMath.bf16ToFloat(m16[j + i]);
+                    vb[i] = SpecMath.bf16ToFloat(v16[j + i]);
                 }
-                j += len;
+                adam(wb, 0, gs, go, mb, vb, 0, len, k);
+                for (int i = 0; i < len; i++) {
+                    m16[j + i] = SpecMath.bf16(mb[i]);
+                    v16[j + i] = SpecMath.bf16(vb[i]);
+                }
+            }
+            for (int i = 0; i < len; i++) {
+                w[base + m[j + i]] = wb[i];
             }
         }
     }
