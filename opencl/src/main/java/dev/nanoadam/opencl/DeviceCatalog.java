@@ -55,7 +55,7 @@ final class DeviceCatalog {
         int[] count = new int[1];
         int rc = CL.clGetPlatformIDs(0, null, count);
         if (rc != CL_SUCCESS || count[0] == 0) {
-            throw new BackendUnavailableException("opencl: no OpenCL platform found"
+            throw new NoSuitableDeviceException("opencl: no OpenCL platform found"
                     + (rc != CL_SUCCESS ? " (clGetPlatformIDs: " + CL.stringFor_errorCode(rc) + ")" : "")
                     + "; " + OpenCl.INSTALL_HINT);
         }
@@ -79,7 +79,7 @@ final class DeviceCatalog {
             }
         }
         if (all.isEmpty()) {
-            throw new BackendUnavailableException("opencl: " + platforms.length
+            throw new NoSuitableDeviceException("opencl: " + platforms.length
                     + " OpenCL platform(s) but no device; " + OpenCl.INSTALL_HINT);
         }
         cached = List.copyOf(all);

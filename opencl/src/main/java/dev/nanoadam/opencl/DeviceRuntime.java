@@ -108,7 +108,7 @@ final class DeviceRuntime {
         this.context = ctx;
         try {
             for (String source : SOURCES) {
-                programs.put(source, build(source));
+                programs.put(source, build(source, source(source)));
             }
         } catch (RuntimeException e) {
             for (cl_program p : programs.values()) {
@@ -148,13 +148,17 @@ final class DeviceRuntime {
             missing.add("OpenCL C 1.2 (the device reports '" + cVersion + "')");
         }
         if (!missing.isEmpty()) {
-            throw new BackendUnavailableException("opencl: " + entry + " cannot run NanoAdam bit for bit (SPEC.md §10): "
+            throw new NoSuitableDeviceException("opencl: " + entry + " cannot run NanoAdam bit for bit (SPEC.md §10): "
                     + "it lacks " + String.join(", ", missing));
         }
     }
 
-    private cl_program build(String name) {
-        String source = source(name);
+    /**
+     * Builds {@code source} (named {@code name} in messages) with {@link #BUILD_OPTIONS}.
+     *
+     * @throws BackendUnavailableException with the build log when the build fails
+     */
+    cl_program build(String name, String source) {
         int[] rc = new int[1];
         cl_program program = CL.clCreateProgramWithSource(context, 1, new String[] {source}, null, rc);
         OpenCl.check(rc[0], "clCreateProgramWithSource(" + name + ")");

@@ -51,7 +51,7 @@ final class OpenCl {
                             + e + "); " + INSTALL_HINT;
                 }
             }
-            throw new BackendUnavailableException(loadFailure);
+            throw new NoSuitableDeviceException(loadFailure);
         }
     }
 

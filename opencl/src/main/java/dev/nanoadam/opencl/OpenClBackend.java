@@ -178,6 +178,11 @@ public final class OpenClBackend implements Backend {
                 : "local memory for C <= " + Math.max(0, selector.localForKeys() / 4) + ", else global memory");
     }
 
+    /** Whether a selection with chunk size {@code chunk} keeps its keys in local memory. */
+    boolean keysInLocal(int chunk) {
+        return keys == KeyPlacement.AUTO && selector.keysFitLocal(chunk);
+    }
+
     /** The device this backend runs on, as {@code opencl:<platform>:<device>}. */
     public String deviceName() {
         return device.entry.backendName();
@@ -289,7 +294,7 @@ public final class OpenClBackend implements Backend {
         ensureScratch(total);
 
         int chunks = (int) ((n + (long) chunk - 1) / chunk);
-        boolean local = keys == KeyPlacement.AUTO && selector.keysFitLocal(chunk);
+        boolean local = keysInLocal(chunk);
         Criterion criterion = sel.criterion();
         long randomBase = sel.seed() ^ (sel.step() * 0x9E3779B97F4A7C15L) ^ ((long) sel.paramIndex() << 40);
         if (criterion == Criterion.RANDOM) {
