@@ -4,8 +4,9 @@ import dev.nanoadam.Criterion;
 import org.jocl.cl_command_queue;
 
 /**
- * Launches {@code select_chunks} of {@code chunked_selection.cl}: SPEC.md §4's chunked bottom-k,
- * one work-group per chunk.
+ * Launches {@code select_chunks} (groups of up to 256 work-items, for GPUs) or
+ * {@code select_chunks_one_item} (one work-item per chunk, for CPUs) of {@code chunked_selection.cl}:
+ * SPEC.md §4's chunked bottom-k, one work-group per chunk.
  * <pre>
  * host    w (or g for LARGEST_GRADIENT) of chunks [c0, c1) --write--> input      (RANDOM: nothing)
  * device  per chunk c, one work-group:
@@ -19,14 +20,30 @@ final class ChunkedSelection {
     /** Work-group size the kernel source is written for at most ({@code SELECT_GROUP_MAX}). */
     static final int GROUP_MAX = 256;
 
-    private final KernelLauncher kernel;
+    /**
+     * System property: work-group size of the selection, rounded down to a power of two, at most
+     * {@value #GROUP_MAX}; default 1 on CPU devices and {@value #GROUP_MAX} elsewhere.
+     */
+    static final String GROUP_PROPERTY = "nanoadam.opencl.selectGroup";
+
+    private final KernelLauncher wide;
+    private final KernelLauncher oneItem;
+    private final KernelLauncher kernel;   // the one of the two this backend launches
     private final int groupSize;
     /** Local memory left for the keys after the kernel's own arrays. */
     private final long localForKeys;
 
     ChunkedSelection(DeviceRuntime device, cl_command_queue queue) {
-        this.kernel = new KernelLauncher(device, queue, DeviceRuntime.SELECTION, "select_chunks");
-        this.groupSize = kernel.groupSize(GROUP_MAX, device);
+        this.wide = new KernelLauncher(device, queue, DeviceRuntime.SELECTION, "select_chunks");
+        this.oneItem = new KernelLauncher(device, queue, DeviceRuntime.SELECTION, "select_chunks_one_item");
+        // A CPU runs a work-group as one task: one work-item per group avoids the atomics and
+        // barriers that make wide groups several times slower there (measured on PoCL).
+        int wanted = Integer.getInteger(GROUP_PROPERTY, device.cpu ? 1 : GROUP_MAX);
+        if (wanted < 1 || wanted > GROUP_MAX) {
+            throw new IllegalArgumentException(GROUP_PROPERTY + " = " + wanted + ": must be in [1, " + GROUP_MAX + "]");
+        }
+        this.groupSize = wanted == 1 ? 1 : wide.groupSize(wanted, device);
+        this.kernel = groupSize == 1 ? oneItem : wide;
         this.localForKeys = device.localMemBytes - kernel.staticLocalBytes;
     }
 
@@ -79,6 +96,7 @@ final class ChunkedSelection {
     }
 
     void release() {
-        kernel.release();
+        wide.release();
+        oneItem.release();
     }
 }

@@ -10,6 +10,8 @@ import static org.jocl.CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_DEVICE_OPENCL_C_VERSION;
 import static org.jocl.CL.CL_DEVICE_SINGLE_FP_CONFIG;
+import static org.jocl.CL.CL_DEVICE_TYPE;
+import static org.jocl.CL.CL_DEVICE_TYPE_CPU;
 import static org.jocl.CL.CL_DEVICE_VENDOR;
 import static org.jocl.CL.CL_DEVICE_VERSION;
 import static org.jocl.CL.CL_DRIVER_VERSION;
@@ -64,6 +66,8 @@ final class DeviceRuntime {
     final long maxAllocBytes;
     final long globalMemBytes;
     final long maxGroupSize;
+    /** Whether the device is a CPU (work-groups run as sequential tasks there). */
+    final boolean cpu;
     /** One line saying which platform and device run. */
     final String description;
     private final Map<String, cl_program> programs = new HashMap<>();
@@ -94,6 +98,7 @@ final class DeviceRuntime {
         this.maxAllocBytes = OpenCl.deviceLong(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE);
         this.globalMemBytes = OpenCl.deviceLong(device, CL_DEVICE_GLOBAL_MEM_SIZE);
         this.maxGroupSize = OpenCl.deviceSize(device, CL_DEVICE_MAX_WORK_GROUP_SIZE);
+        this.cpu = (OpenCl.deviceLong(device, CL_DEVICE_TYPE) & CL_DEVICE_TYPE_CPU) != 0;
         this.description = "opencl: " + entry.backendName() + " = " + entry.deviceName() + " ("
                 + (entry.gpu() ? "GPU, " : "") + OpenCl.deviceString(device, CL_DEVICE_VENDOR) + ", "
                 + OpenCl.deviceString(device, CL_DEVICE_VERSION) + ", driver "

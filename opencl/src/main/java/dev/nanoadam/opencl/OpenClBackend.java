@@ -173,7 +173,8 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public String description() {
-        return device.description + "; selection keys in " + (keys == KeyPlacement.GLOBAL
+        return device.description + "; selection work-groups of " + selector.groupSize() + ", keys in "
+                + (keys == KeyPlacement.GLOBAL
                 ? "global memory (forced)"
                 : "local memory for C <= " + Math.max(0, selector.localForKeys() / 4) + ", else global memory");
     }
@@ -309,14 +310,15 @@ public final class OpenClBackend implements Backend {
                 selectInput = memory.release(selectInput);
                 selectInput = memory.allocate(inputBytes, "selection input batch");
             }
-            hostW.ensure(inputBytes);
+            Pointer source = Pointer.to(src);
             for (int c0 = 0; c0 < chunks; c0 += batchChunks) {
                 int c1 = Math.min(chunks, c0 + batchChunks);
                 int lo = c0 * chunk;
                 int length = (int) Math.min((long) c1 * chunk, n) - lo;
-                hostW.floats.put(0, src, lo, length);
-                // Blocking: hostW is refilled for the next batch right after.
-                write(selectInput, hostW, 4L * length, true);
+                // Straight from the caller's array (JOCL pins it for a blocking call): one copy, not two.
+                OpenCl.check(CL.clEnqueueWriteBuffer(queue, selectInput.mem, CL_TRUE, 0, 4L * length,
+                        source.withByteOffset(4L * lo), 0, null, null), "writing the selection input");
+                bytesToDevice += 4L * length;
                 selector.launch(selectInput, pendingMask[s], local, n, chunk, chunks, c0, c1 - c0, sel.kFull(),
                         sel.kLast(), criterion, randomBase);
                 kernelLaunches++;

@@ -2,7 +2,10 @@
  * Chunked selection, SPEC.md section 4: for each chunk of a SPARSE parameter, the K_c entries that
  * come first in the order (key, index), written as chunk-local indices in ascending order.
  *
- * One work-group per chunk. A three-level radix select (key bits 30..20, 19..10, 9..0) finds the
+ * Two kernels, one work-group per chunk each: select_chunks for groups of up to SELECT_GROUP_MAX
+ * work-items (GPUs), and select_chunks_one_item, the same algorithm for a group of one work-item
+ * (CPUs run a work-group as one sequential task; there it needs no atomics and no barriers).
+ * A three-level radix select (key bits 30..20, 19..10, 9..0) finds the
  * threshold key T, the K_c-th smallest, and how many entries equal to T belong to the selection
  * (`need`). A compaction then writes every index whose key is below T and the `need` lowest-index
  * entries whose key equals T, in ascending index order. The result is the same set and order as a
@@ -202,6 +205,92 @@ __kernel void select_chunks(
                 out[pos++] = (ushort) i;
             }
             tie++;
+        }
+    }
+#undef KEY
+}
+
+__kernel void select_chunks_one_item(
+        /* Input of this launch's chunks, chunk_size floats per chunk, chunk `chunk0` first: the
+           weights (magnitude criteria) or the gradients (LARGEST_GRADIENT); not read for RANDOM. */
+        __global const float* src,
+        /* The parameter's pending mask, K entries; chunk c writes its K_c entries at c * k_full. */
+        __global ushort* mask_out,
+        /* chunk_size ints holding the chunk's keys when keys_in_local != 0; otherwise one unused
+           int, and every pass recomputes the keys from src in global memory. */
+        __local int* keys,
+        /* 1: keys cached in `keys` (4*C bytes fit the local memory); 0: re-read src per pass. */
+        int keys_in_local,
+        /* n: element count of the parameter. */
+        int n,
+        /* C: the chunk length (the last chunk may be shorter). */
+        int chunk_size,
+        /* Number of chunks of the whole parameter. */
+        int chunks,
+        /* Index of the chunk that work-group 0 handles (launches cover a batch of chunks). */
+        int chunk0,
+        /* K_c of every chunk but the last. */
+        int k_full,
+        /* K_c of the last chunk. */
+        int k_last,
+        /* One of the CRITERION_* values above. */
+        int criterion,
+        /* RANDOM's seed ^ (t * 0x9E3779B97F4A7C15) ^ (paramIndex << 40), computed on the host. */
+        ulong random_base)
+{
+    __local int hist[SELECT_BINS];          /* digit counts of the current radix level */
+
+    const int c = chunk0 + get_group_id(0);
+    const int lo = c * chunk_size;
+    const int length = min(chunk_size, n - lo);
+    const int kc = c == chunks - 1 ? k_last : k_full;
+    const int src_base = (c - chunk0) * chunk_size;
+    __global ushort* out = mask_out + c * k_full;
+
+    if (kc == length) {
+        for (int i = 0; i < length; i++) {
+            out[i] = (ushort) i;
+        }
+        return;
+    }
+    if (keys_in_local) {
+        for (int i = 0; i < length; i++) {
+            keys[i] = selection_key(criterion, src, src_base + i, random_base, lo + i);
+        }
+    }
+#define KEY(i) (keys_in_local ? keys[(i)] : selection_key(criterion, src, src_base + (i), random_base, lo + (i)))
+
+    int prefix = 0;
+    int need = kc;
+    for (int level = 0; level < 3; level++) {
+        const int shift = level == 0 ? 20 : (level == 1 ? 10 : 0);
+        const int bins = level == 0 ? 2048 : 1024;
+        const int high = shift + (level == 0 ? 11 : 10);
+        for (int b = 0; b < bins; b++) {
+            hist[b] = 0;
+        }
+        for (int i = 0; i < length; i++) {
+            int key = KEY(i);
+            if ((key >> high) == (prefix >> high)) {
+                hist[(key >> shift) & (bins - 1)]++;
+            }
+        }
+        int b = 0;
+        while (hist[b] < need) {
+            need -= hist[b];
+            b++;
+        }
+        prefix |= b << shift;
+    }
+    const int threshold = prefix;
+
+    /* Every key below the threshold, and the first `need` equal to it, in index order. */
+    int pos = 0;
+    int ties = need;
+    for (int i = 0; i < length; i++) {
+        int key = KEY(i);
+        if (key < threshold || (key == threshold && ties-- > 0)) {
+            out[pos++] = (ushort) i;
         }
     }
 #undef KEY

@@ -40,20 +40,25 @@ int twin(__global const ushort* old_mask, int old_total, int old_full, int old_l
 __kernel void remap_moments_32(
         /* The current (old) mask, old_total entries; unused when carry = 0 or old_total = 0. */
         __global const ushort* old_mask,
-        /* Old m and v as raw 32-bit patterns, in old-mask order. */
+        /* Old m as raw 32-bit patterns, in old-mask order. */
         __global const uint* old_m,
+        /* Old v as raw 32-bit patterns, in old-mask order. */
         __global const uint* old_v,
-        /* K, K_c of full chunks and K_c of the last chunk of the old mask. */
+        /* K of the old mask (0 before the first refresh). */
         int old_total,
+        /* K_c of the old mask's full chunks. */
         int old_full,
+        /* K_c of the old mask's last chunk. */
         int old_last,
         /* The pending (new) mask, new_total entries. */
         __global const ushort* new_mask,
-        /* Out: new m and v in new-mask order (distinct buffers from old_m, old_v when carrying). */
+        /* Out: new m in new-mask order (not the old_m buffer when carrying). */
         __global uint* new_m,
+        /* Out: new v in new-mask order (not the old_v buffer when carrying). */
         __global uint* new_v,
-        /* K and K_c of full chunks of the new mask. */
+        /* K of the new mask. */
         int new_total,
+        /* K_c of the new mask's full chunks. */
         int new_full,
         /* Number of chunks of the parameter. */
         int chunks,
@@ -72,20 +77,25 @@ __kernel void remap_moments_32(
 __kernel void remap_moments_16(
         /* The current (old) mask, old_total entries; unused when carry = 0 or old_total = 0. */
         __global const ushort* old_mask,
-        /* Old m and v as bfloat16 bit patterns, in old-mask order. */
+        /* Old m as bfloat16 bit patterns, in old-mask order. */
         __global const ushort* old_m,
+        /* Old v as bfloat16 bit patterns, in old-mask order. */
         __global const ushort* old_v,
-        /* K, K_c of full chunks and K_c of the last chunk of the old mask. */
+        /* K of the old mask (0 before the first refresh). */
         int old_total,
+        /* K_c of the old mask's full chunks. */
         int old_full,
+        /* K_c of the old mask's last chunk. */
         int old_last,
         /* The pending (new) mask, new_total entries. */
         __global const ushort* new_mask,
-        /* Out: new m and v in new-mask order (distinct buffers from old_m, old_v when carrying). */
+        /* Out: new m in new-mask order (not the old_m buffer when carrying). */
         __global ushort* new_m,
+        /* Out: new v in new-mask order (not the old_v buffer when carrying). */
         __global ushort* new_v,
-        /* K and K_c of full chunks of the new mask. */
+        /* K of the new mask. */
         int new_total,
+        /* K_c of the new mask's full chunks. */
         int new_full,
         /* Number of chunks of the parameter. */
         int chunks,

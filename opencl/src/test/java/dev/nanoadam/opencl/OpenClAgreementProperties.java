@@ -18,7 +18,7 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 @AddLifecycleHook(OpenClTesting.Present.class)
 class OpenClAgreementProperties {
 
-    @Property(tries = 64, seed = "20250611")
+    @Property(tries = 800, seed = "20250611")
     void openClMatchesScalarAfterEveryStep(@ForAll Criterion criterion, @ForAll MomentPolicy policy,
                                            @ForAll StateType stateType, @ForAll @LongRange(min = 1) long seed) {
         Lockstep.run(new Scenario(seed, criterion, policy, stateType, 20000), "cpu-scalar", "opencl");

@@ -1,6 +1,5 @@
 package dev.nanoadam.opencl;
 
-import dev.nanoadam.spi.Backend;
 import dev.nanoadam.spi.Backends;
 import net.jqwik.api.lifecycle.LifecycleContext;
 import net.jqwik.api.lifecycle.SkipExecutionHook;
@@ -24,7 +23,8 @@ final class OpenClTesting {
     static synchronized String unavailableReason() {
         if (!probed) {
             probed = true;
-            try (Backend b = Backends.open("opencl")) {
+            try {
+                Backends.open("opencl").close();
                 reason = null;
             } catch (NoSuitableDeviceException e) {
                 reason = e.getMessage();
