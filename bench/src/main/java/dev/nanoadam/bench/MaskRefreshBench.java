@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class MaskRefreshBench {
-    @Param({"cpu-scalar", "cpu"})
+    @Param({"cpu-scalar", "cpu", "opencl"})
     public String backend;
 
     @Param({"1024", "4096", "65536"})

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class OptimizerStepBench {
-    @Param({"cpu-scalar", "cpu"})
+    @Param({"cpu-scalar", "cpu", "opencl"})
     public String backend;
 
     @Param({"adamw", "nanoadam"})
