@@ -35,10 +35,10 @@ import picocli.CommandLine.Option;
  * parameter NanoAdam selects in (the SPARSE group) it draws |gradient| against |weight| and
  * computes the ratio r of {@link GradientWeightRatio}.
  */
-@Command(name = "analyze", sortOptions = false,
-        description = {"Where do large gradients fall? Per layer of a model being fine-tuned: a scatter plot of |gradient|",
-            "against |weight| (PNG) and the paper's ratio r (Eq. 1): median |w| of the top 0.01% gradients over the",
-            "largest |w| of the bottom 80%. Small r: large gradients sit on small weights."})
+@Command(name = "analyze", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Where do large gradients fall? Per layer of a model being fine-tuned: a scatter plot of |gradient| "
+            + "against |weight| (PNG) and the paper's ratio r (Eq. 1): median |w| of the top 0.01% gradients over the "
+            + "largest |w| of the bottom 80%. Small r: large gradients sit on small weights."})
 final class AnalyzeCommand implements Callable<Integer> {
     @Mixin
     ExperimentOptions options;

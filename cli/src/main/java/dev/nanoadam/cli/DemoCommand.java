@@ -30,9 +30,9 @@ import picocli.CommandLine.Option;
  * weights on the same batches, and report accuracy on both tasks, forgetting, backbone shift and
  * memory.
  */
-@Command(name = "demo", sortOptions = false,
-        description = {"Continual learning on Fashion-MNIST: pretrain a ResNet on classes 0-4 (cached), fine-tune it on",
-            "classes 5-9 with NanoAdam and with AdamW, and compare what each forgets, moves and keeps in memory.",
+@Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Continual learning on Fashion-MNIST: pretrain a ResNet on classes 0-4 (cached), fine-tune it on "
+            + "classes 5-9 with NanoAdam and with AdamW, and compare what each forgets, moves and keeps in memory.",
             "Writes results.json, config.json, curves.csv, accuracy.png and summary.png to --out."})
 final class DemoCommand implements Callable<Integer> {
     @Mixin
@@ -63,9 +63,14 @@ final class DemoCommand implements Callable<Integer> {
     int maskInterval;
 
     @Option(names = "--criterion", paramLabel = "LIST", defaultValue = "smallest", split = ",",
-            description = {"NanoAdam selection criteria to run, comma-separated, each as its own run:",
-                "smallest, largest, random, large-gradient (the paper's Fig. 4 ablation) (default: ${DEFAULT-VALUE})"})
+            description = "NanoAdam selection criteria, each its own run: smallest, largest, random, large-gradient "
+                + "(the paper's Fig. 4 ablation) (default: ${DEFAULT-VALUE})")
     List<String> criteria;
+
+    @Option(names = "--warmup-steps", paramLabel = "N", defaultValue = "5",
+            description = "untimed steps of each optimizer on a scratch copy first, so the JIT's start-up cost "
+                + "does not land on the first timed run (default: ${DEFAULT-VALUE})")
+    int warmupSteps;
 
     @Option(names = "--no-adamw", description = "skip the AdamW run")
     boolean noAdamW;
@@ -103,6 +108,7 @@ final class DemoCommand implements Callable<Integer> {
                 factory.description()));
         Pretraining.Result pre = Pretraining.obtain(factory, tasks, options.pretraining(), options.cache(), console);
         FineTuning fineTuning = new FineTuning(factory, tasks, pre.model(), pre.task1Accuracy(), settings, console);
+        fineTuning.warmUp(specs, warmupSteps);
         List<FineTuning.Result> runs = new ArrayList<>();
         for (OptimizerSpec spec : specs) {
             runs.add(fineTuning.run(spec));

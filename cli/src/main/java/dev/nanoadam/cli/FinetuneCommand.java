@@ -39,9 +39,10 @@ import picocli.CommandLine.Spec;
  * and at the end {@code model.safetensors}, {@code results.json}, {@code curves.csv},
  * {@code accuracy.png} and {@code summary.png}.
  */
-@Command(name = "finetune", sortOptions = false,
-        description = {"Fine-tune a pretrained model on new classes with one optimizer, checkpointing as it goes.",
-            "By default it starts from the demo's pretraining (classes 0-4 of Fashion-MNIST, cached) and trains on classes 5-9."})
+@Command(name = "finetune", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Fine-tune a pretrained model on new classes with one optimizer, checkpointing as it goes. "
+            + "By default it starts from the demo's pretraining (classes 0-4 of Fashion-MNIST, cached) and trains on classes 5-9. "
+            + "Killed at any moment, --resume DIR ends with the same weights as a run never stopped."})
 final class FinetuneCommand implements Callable<Integer> {
     /** The file in the output directory that records the run's settings for {@code --resume}. */
     static final String SETTINGS = "finetune.json";

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code nanoadam models}: the models {@code --model} can name, with their settings. */
-@Command(name = "models", description = "List the models --model can name, and their settings.")
+@Command(name = "models", mixinStandardHelpOptions = true, description = "List the models --model can name, and their settings.")
 final class ModelsCommand implements Callable<Integer> {
     @Override
     public Integer call() {

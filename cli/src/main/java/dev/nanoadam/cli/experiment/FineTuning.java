@@ -135,6 +135,26 @@ public final class FineTuning {
         return accuracy.of(task1Model);
     }
 
+    /**
+     * Runs each optimizer {@code steps} steps on a scratch copy of the starting model, and one
+     * curve evaluation, untimed and unrecorded, so that the first timed run does not pay alone for
+     * the JIT compiling the model's and the optimizers' code.
+     */
+    public void warmUp(List<OptimizerSpec> specs, int steps) throws IOException {
+        if (steps < 1) {
+            return;
+        }
+        Classifier scratch = startingModel();
+        BatchLoader loader = new BatchLoader(tasks.task2Train(), settings.batchSize(), true, ~settings.dataSeed(), true);
+        for (OptimizerSpec spec : specs) {
+            try (Optimizer opt = spec.build(scratch, steps)) {
+                Trainer.builder(scratch, loader).optimizers(opt).build().run(steps);
+            }
+        }
+        task1(scratch, task1Curve);
+        task2Curve.of(scratch);
+    }
+
     /** Fine-tunes with {@code spec} in memory. */
     public Result run(OptimizerSpec spec) throws IOException {
         return run(spec, null);
