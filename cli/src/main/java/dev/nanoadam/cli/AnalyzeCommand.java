@@ -91,7 +91,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         Console console = Console.system();
         ModelFactory factory = options.modelFactory();
         if (steps > 0) {
-            options.checkBackend(console);
+            options.checkBackend();
         }
         Tasks tasks = options.loadTasks();
         ExperimentOptions.Start start = options.start(factory, tasks, pretrained, console);

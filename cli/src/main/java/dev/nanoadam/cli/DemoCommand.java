@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         FineTuning.Settings settings = options.fineTuning(steps, batchSize);
         ModelFactory factory = options.modelFactory();
-        options.checkBackend(console);
+        options.checkBackend();
         Tasks tasks = options.loadTasks();
         Files.createDirectories(out);
         long start = System.nanoTime();

@@ -8,7 +8,6 @@ import dev.nanoadam.cli.experiment.ModelFactory;
 import dev.nanoadam.cli.experiment.Models;
 import dev.nanoadam.cli.experiment.Pretraining;
 import dev.nanoadam.cli.experiment.Tasks;
-import dev.nanoadam.spi.Backend;
 import dev.nanoadam.spi.Backends;
 import dev.nanoadam.models.Classifier;
 import dev.nanoadam.models.io.ModelWeights;
@@ -137,13 +136,9 @@ final class ExperimentOptions {
 
     /**
      * Opens and closes the backend once, so that one that cannot start fails before any training
-     * (never a silent fallback), and says in one line what runs.
+     * (never a silent fallback). A device backend says on standard error which device runs.
      */
-    void checkBackend(Console console) {
-        try (Backend b = Backends.open(backend)) {
-            if (!backend.startsWith("cpu")) {
-                console.say("backend: " + b.description());
-            }
-        }
+    void checkBackend() {
+        Backends.open(backend).close();
     }
 }

@@ -142,7 +142,7 @@ final class FinetuneCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
         }
         ModelFactory factory = options.modelFactory();
-        options.checkBackend(console);
+        options.checkBackend();
         Tasks tasks = options.loadTasks();
         ExperimentOptions.Start start = options.start(factory, tasks, pretrained, console);
         FineTuning fineTuning = new FineTuning(factory, tasks, start.model(), start.task1Accuracy(), settings, console);
