@@ -65,6 +65,10 @@ final class ExperimentOptions {
             description = "test examples per task for each curve point; final numbers use the whole test sets (default: ${DEFAULT-VALUE})")
     int curveExamples;
 
+    @Option(names = "--test-examples", paramLabel = "N", defaultValue = "0",
+            description = "final accuracies on the first N test examples of each task, for quick runs (default: 0, all)")
+    int testExamples;
+
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "cpu",
             description = "optimizer backend: cpu, cpu-scalar, opencl or opencl:P:D (default: ${DEFAULT-VALUE})")
     String backend;
@@ -85,7 +89,8 @@ final class ExperimentOptions {
     }
 
     Tasks loadTasks() throws IOException {
-        return Tasks.load(ImageData.byName(data), dataDir, Tasks.parseClasses(pretrainClasses), Tasks.parseClasses(classes));
+        return Tasks.load(ImageData.byName(data), dataDir, Tasks.parseClasses(pretrainClasses), Tasks.parseClasses(classes),
+                testExamples);
     }
 
     Pretraining.Settings pretraining() {

@@ -66,6 +66,31 @@ class DemoCommandTest {
     }
 
     @Test
+    void runsOnTheResNetWithTorchvisionNames(@TempDir Path dir) throws Exception {
+        Cli.Result r = Cli.run("demo", "--model", "resnet:width=4", "--pretrain-steps", "20", "--pretrain-batch-size", "32",
+                "--steps", "10", "--batch-size", "32", "--eval-every", "5", "--curve-examples", "100", "--warmup-steps", "1",
+                "--test-examples", "500",
+                "--cache-dir", dir.resolve("cache").toString(), "--out", dir.resolve("out").toString());
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("ResNet-8 (BasicBlocks 1-1-1, widths 4-8-16)"), r.out());
+        List<Map<String, Object>> runs = runs(dir.resolve("out/results.json"));
+        assertEquals(List.of("nanoadam", "adamw"), runs.stream().map(m -> m.get("optimizer")).toList());
+        for (Map<String, Object> run : runs) {
+            assertRunFields(run);
+        }
+        // Heads (fc.*) are excluded, BatchNorm weights are backbone: AdamW moves them all, NanoAdam
+        // moves the BatchNorms and 5% of each convolution once (mask interval 100 > 10 steps).
+        double nanoUntouched = ((Number) runs.get(0).get("untouched_fraction")).doubleValue();
+        assertTrue(nanoUntouched > 0.85 && nanoUntouched < 0.95, "untouched " + nanoUntouched);
+        assertEquals(0.0, ((Number) runs.get(1).get("untouched_fraction")).doubleValue(), 0.01);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("out/config.json")));
+        assertEquals("resnet:width=4,blocks=1-1-1", config.get("model"));
+        assertPng(dir.resolve("out/accuracy.png"));
+        assertPng(dir.resolve("out/summary.png"));
+    }
+
+    @Test
     void writesResultsAndPlotsThenReusesThePretraining(@TempDir Path dir) throws Exception {
         Cli.Result first = Cli.run(tiny(dir));
         assertEquals(0, first.status(), first.toString());

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 class FinetuneResumeTest {
     private static final long SEED = 0x5EED_0006L;
 
-    static String[] args(Path out, String optimizer) {
-        return new String[] {"finetune", "--model", "tiny-mlp:hidden=64", "--pretrained", "none", "--optimizer", optimizer,
-            "--steps", "300", "--checkpoint-every", "20", "--eval-every", "50", "--curve-examples", "200",
-            "--mask-interval", "30", "--no-cache", "--out", out.toString()};
+    static String[] args(Path out, String model, String optimizer, int steps, int batchSize) {
+        return new String[] {"finetune", "--model", model, "--pretrained", "none", "--optimizer", optimizer,
+            "--steps", Integer.toString(steps), "--batch-size", Integer.toString(batchSize), "--checkpoint-every", "10",
+            "--eval-every", "25", "--curve-examples", "200", "--test-examples", "500", "--mask-interval", "15", "--no-cache", "--out", out.toString()};
     }
 
     static Map<String, float[]> tensors(Path file) throws Exception {
@@ -53,49 +53,60 @@ class FinetuneResumeTest {
     @Test
     void killedAndResumedEqualsUninterrupted(@TempDir Path dir) throws Exception {
         for (String optimizer : List.of("nanoadam", "adamw")) {
-            Path whole = dir.resolve(optimizer + "-whole");
-            Cli.Result r = Cli.run(args(whole, optimizer));
-            assertEquals(0, r.status(), r.toString());
+            killResumeCompare(dir.resolve(optimizer), "tiny-mlp:hidden=32", optimizer, 300, 64);
+        }
+    }
 
-            Path killed = dir.resolve(optimizer + "-killed");
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
-                    "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-            command.addAll(List.of(args(killed, optimizer)));
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(optimizer + ".log").toFile())
-                    .start();
-            long killAfterMs = new SplittableRandom(SEED ^ optimizer.hashCode()).nextLong(0, 400);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (checkpointStep(killed) < 20 && p.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            Thread.sleep(killAfterMs);
-            p.destroyForcibly();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            long at = checkpointStep(killed);
-            assertFalse(Files.exists(killed.resolve("model.safetensors")),
-                    "the run finished before it was killed (seed " + SEED + "); log: " + Files.readString(dir.resolve(optimizer + ".log")));
-            assertTrue(at >= 20 && at < 300, "killed with its checkpoint at step " + at + " (seed " + SEED + ")");
+    @Test
+    void killedAndResumedResNetEqualsUninterrupted(@TempDir Path dir) throws Exception {
+        killResumeCompare(dir, "resnet:width=4", "nanoadam", 60, 32);
+    }
 
-            Cli.Result resumed = Cli.run("finetune", "--resume", killed.toString());
-            assertEquals(0, resumed.status(), resumed.toString());
-            assertTrue(resumed.out().contains("resumed " + optimizer + " at step"), resumed.out());
+    private static void killResumeCompare(Path dir, String model, String optimizer, int steps, int batchSize)
+            throws Exception {
+        String what = model + " " + optimizer;
+        Path whole = dir.resolve("whole");
+        Cli.Result r = Cli.run(args(whole, model, optimizer, steps, batchSize));
+        assertEquals(0, r.status(), r.toString());
 
-            Map<String, float[]> expected = tensors(whole.resolve("model.safetensors"));
-            Map<String, float[]> actual = tensors(killed.resolve("model.safetensors"));
-            assertEquals(expected.keySet(), actual.keySet());
-            for (String name : expected.keySet()) {
-                Compare.exact(optimizer + " " + name + " after a kill at checkpoint step " + at + " (seed " + SEED + ")",
-                        expected.get(name), actual.get(name));
-            }
-            assertEquals(Files.readString(whole.resolve("curves.csv")), Files.readString(killed.resolve("curves.csv")),
-                    "the curve is the same, points before the kill included");
-            List<Map<String, Object>> a = DemoCommandTest.runs(whole.resolve("results.json"));
-            List<Map<String, Object>> b = DemoCommandTest.runs(killed.resolve("results.json"));
-            for (String k : List.of("optimizer", "task1_acc", "task2_acc", "task1_acc_after", "l2_shift", "untouched_fraction",
-                    "state_bytes")) {
-                assertEquals(a.get(0).get(k), b.get(0).get(k), k);
-            }
+        Path killed = dir.resolve("killed");
+        Path log = dir.resolve("killed.log");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args(killed, model, optimizer, steps, batchSize)));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long killAfterMs = new SplittableRandom(SEED ^ what.hashCode()).nextLong(0, 200);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (checkpointStep(killed) < 10 && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(killAfterMs);
+        p.destroyForcibly();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        long at = checkpointStep(killed);
+        assertFalse(Files.exists(killed.resolve("model.safetensors")),
+                what + ": the run finished before it was killed (seed " + SEED + "); log: " + Files.readString(log));
+        assertTrue(at >= 10 && at < steps, what + ": killed with its checkpoint at step " + at + " (seed " + SEED + ")");
+
+        Cli.Result resumed = Cli.run("finetune", "--resume", killed.toString());
+        assertEquals(0, resumed.status(), resumed.toString());
+        assertTrue(resumed.out().contains("resumed " + optimizer + " at step"), resumed.out());
+
+        Map<String, float[]> expected = tensors(whole.resolve("model.safetensors"));
+        Map<String, float[]> actual = tensors(killed.resolve("model.safetensors"));
+        assertEquals(expected.keySet(), actual.keySet());
+        for (String name : expected.keySet()) {
+            Compare.exact(what + " " + name + " after a kill at checkpoint step " + at + " (seed " + SEED + ")",
+                    expected.get(name), actual.get(name));
+        }
+        assertEquals(Files.readString(whole.resolve("curves.csv")), Files.readString(killed.resolve("curves.csv")),
+                what + ": the curve is the same, points before the kill included");
+        List<Map<String, Object>> a = DemoCommandTest.runs(whole.resolve("results.json"));
+        List<Map<String, Object>> b = DemoCommandTest.runs(killed.resolve("results.json"));
+        for (String k : List.of("optimizer", "task1_acc", "task2_acc", "task1_acc_after", "l2_shift", "untouched_fraction",
+                "state_bytes")) {
+            assertEquals(a.get(0).get(k), b.get(0).get(k), what + ": " + k);
         }
     }
 

@@ -47,6 +47,18 @@ public record Tasks(ImageData data, int[] task1Classes, int[] task2Classes,
      * @throws dev.nanoadam.models.data.DatasetNotFoundException if the data set is not installed
      */
     public static Tasks load(ImageData data, Path dir, int[] task1Classes, int[] task2Classes) throws IOException {
+        return load(data, dir, task1Classes, task2Classes, 0);
+    }
+
+    /**
+     * As {@link #load(ImageData, Path, int[], int[])}, keeping only the first {@code testExamples}
+     * test examples of each task (0: all of them), for quick runs.
+     */
+    public static Tasks load(ImageData data, Path dir, int[] task1Classes, int[] task2Classes, int testExamples)
+            throws IOException {
+        if (testExamples < 0) {
+            throw new IllegalArgumentException("test examples must be >= 0 (0: all), got " + testExamples);
+        }
         checkDisjoint(task1Classes, task2Classes);
         ImageDataset train = data.load(dir, Split.TRAIN);
         ImageDataset test = data.load(dir, Split.TEST);
@@ -54,10 +66,14 @@ public record Tasks(ImageData data, int[] task1Classes, int[] task2Classes,
         float std = (float) train.pixelStd();
         train = train.standardized(mean, std);
         test = test.standardized(mean, std);
-        return new Tasks(data, task1Classes, task2Classes,
-                Datasets.classSubset(train, task1Classes), Datasets.classSubset(test, task1Classes),
-                Datasets.classSubset(train, task2Classes), Datasets.classSubset(test, task2Classes),
-                train.channels(), train.height(), train.width());
+        Dataset test1 = Datasets.classSubset(test, task1Classes);
+        Dataset test2 = Datasets.classSubset(test, task2Classes);
+        if (testExamples > 0) {
+            test1 = Datasets.head(test1, testExamples);
+            test2 = Datasets.head(test2, testExamples);
+        }
+        return new Tasks(data, task1Classes, task2Classes, Datasets.classSubset(train, task1Classes), test1,
+                Datasets.classSubset(train, task2Classes), test2, train.channels(), train.height(), train.width());
     }
 
     private static void checkDisjoint(int[] a, int[] b) {

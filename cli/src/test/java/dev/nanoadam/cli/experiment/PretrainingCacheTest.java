@@ -56,6 +56,13 @@ class PretrainingCacheTest {
             Compare.exact(name, a.get(name), b.get(name));
         }
 
+        // A shortened test set takes the cached weights and measures their accuracy on it.
+        Tasks shortTasks = Tasks.load(ImageData.FASHION_MNIST, null, new int[] {0, 1, 2, 3, 4}, new int[] {5, 6, 7, 8, 9}, 300);
+        Pretraining.Result shortened = Pretraining.obtain(factory, shortTasks, s, cache, new Captured().console);
+        assertTrue(shortened.cached());
+        assertEquals(new Accuracy(shortTasks.task1Test(), 100).of(cached.model()), shortened.task1Accuracy());
+        assertEquals(300, shortTasks.task1Test().size());
+
         // Another seed is another entry; the backend is not part of the key.
         assertNotEquals(trained.directory(),
                 Pretraining.entry(cache, Pretraining.configJson(factory, tasks, new Pretraining.Settings(30, 32, 2e-3, 6, "cpu"))));
