@@ -1,7 +1,6 @@
 package dev.nanoadam.models.math;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -23,7 +22,11 @@ public final class ArrayMath {
             for (int bound = S.loopBound(n); i < bound; i += S.length()) {
                 acc = acc.add(FloatVector.fromArray(S, x, off + i));
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            // Lanes added in lane order: reduceLanes(ADD) leaves the order to the implementation,
+            // and interpreted and compiled code then round differently.
+            for (int l = 0; l < S.length(); l++) {
+                s += acc.lane(l);
+            }
         }
         for (; i < n; i++) {
             s += x[off + i];
@@ -40,7 +43,11 @@ public final class ArrayMath {
             for (int bound = S.loopBound(n); i < bound; i += S.length()) {
                 acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            // Lanes added in lane order: reduceLanes(ADD) leaves the order to the implementation,
+            // and interpreted and compiled code then round differently.
+            for (int l = 0; l < S.length(); l++) {
+                s += acc.lane(l);
+            }
         }
         for (; i < n; i++) {
             s = Math.fma(x[xOff + i], y[yOff + i], s);
@@ -59,7 +66,11 @@ public final class ArrayMath {
                 FloatVector d = FloatVector.fromArray(S, x, off + i).sub(m);
                 acc = d.fma(d, acc);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            // Lanes added in lane order: reduceLanes(ADD) leaves the order to the implementation,
+            // and interpreted and compiled code then round differently.
+            for (int l = 0; l < S.length(); l++) {
+                s += acc.lane(l);
+            }
         }
         for (; i < n; i++) {
             float d = x[off + i] - mean;
@@ -100,7 +111,11 @@ public final class ArrayMath {
                 FloatVector d = FloatVector.fromArray(S, y, yOff + i).sub(m);
                 acc = FloatVector.fromArray(S, x, xOff + i).fma(d, acc);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            // Lanes added in lane order: reduceLanes(ADD) leaves the order to the implementation,
+            // and interpreted and compiled code then round differently.
+            for (int l = 0; l < S.length(); l++) {
+                s += acc.lane(l);
+            }
         }
         for (; i < n; i++) {
             s = Math.fma(x[xOff + i], y[yOff + i] - mean, s);
