@@ -74,7 +74,7 @@ public final class FineTuning {
      * @param forgetting {@code task1Acc - task1AccAfter}
      * @param l2Shift L2 distance of the backbone parameters from the pretrained ones
      * @param untouchedFraction fraction of backbone weights whose bits never changed
-     * @param stateBytes optimizer state, as SPEC.md §9 counts it
+     * @param stateBytes optimizer state at the end of the run, as SPEC.md §9 counts it
      * @param peakHeapBytes sum of the heap pools' peaks during the run ({@link HeapPeak})
      * @param seconds wall time of the training steps of this process (curve evaluations excluded)
      * @param stepsRun steps this process ran (fewer than the total after a resume)
