@@ -10,7 +10,7 @@ import dev.nanoadam.models.data.Dataset;
  * prediction buffer kept between calls (evaluations during training allocate nothing after the first).
  */
 public final class Accuracy {
-    private final Dataset data;
+    private final Dataset data;        // measured on
     private final BatchLoader loader;
     private final int[] predictions;   // [batchSize]
 
@@ -18,11 +18,6 @@ public final class Accuracy {
         this.data = data;
         this.loader = BatchLoader.inOrder(data, batchSize);
         this.predictions = new int[batchSize];
-    }
-
-    /** The data set measured on. */
-    public Dataset data() {
-        return data;
     }
 
     /** Fraction of examples {@code model} predicts right; the model is left in training mode. */

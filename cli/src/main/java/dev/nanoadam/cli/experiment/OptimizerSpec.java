@@ -62,11 +62,6 @@ public record OptimizerSpec(Kind kind, double lr, double density, double finalDe
         return new OptimizerSpec(Kind.NANOADAM, lr, density, density, 0, maskInterval, criterion, backend, seed);
     }
 
-    /** The same optimizer on another backend (backends compute the same bits, SPEC.md §10). */
-    public OptimizerSpec withBackend(String name) {
-        return new OptimizerSpec(kind, lr, density, finalDensity, densityInterval, maskInterval, criterion, name, seed);
-    }
-
     /**
      * The run's name in tables and {@code results.json}: {@code adamw}, {@code nanoadam}, or for the
      * ablation criteria {@code nanoadam-largest}, {@code nanoadam-random}, {@code nanoadam-large-gradient}.

@@ -9,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
@@ -182,14 +181,5 @@ public final class Plots {
             throw new IOException("no PNG writer in this JVM for " + file);
         }
         AtomicFiles.write(file, bytes.toByteArray());
-    }
-
-    /** The names of files a list of runs' plots go to, for messages. */
-    public static List<String> names(Path... files) {
-        List<String> out = new ArrayList<>();
-        for (Path f : files) {
-            out.add(f.getFileName().toString());
-        }
-        return out;
     }
 }

@@ -26,7 +26,6 @@ public final class ProgressBar implements TrainingListener {
     private long lastDraw;
     private double smoothedLoss = Double.NaN;
     private long lastStep;
-    private boolean drawn;
 
     /**
      * @param interactive redraw in place (true on a terminal); false prints one line at the end
@@ -64,7 +63,6 @@ public final class ProgressBar implements TrainingListener {
                 lastDraw = now;
                 out.print("\r" + line(now));
                 out.flush();
-                drawn = true;
             }
         }
     }
@@ -80,12 +78,6 @@ public final class ProgressBar implements TrainingListener {
                     step - firstStep, (now - startNanos) / 1e9, smoothedLoss));
         }
         out.flush();
-        drawn = false;
-    }
-
-    /** Whether a bar is on screen without its final newline (so other output should start a new line). */
-    public boolean midLine() {
-        return drawn;
     }
 
     String line(long now) {
