@@ -142,8 +142,9 @@ public final class Lockstep {
         return switch (d.quantity()) {
             case "loss", "gradient", "buffer" -> "The two runs computed different "
                     + (d.quantity().equals("buffer") ? "buffers" : d.quantity() + "s")
-                    + " from bit-identical weights, buffers and batches: the model's forward or backward pass is not"
-                    + " deterministic (the optimizer had not run yet in this step)";
+                    + " from bit-identical weights, buffers and batches (the optimizer had not run yet in this step):"
+                    + " the model's forward or backward pass is not a function of its weights, buffers and batch alone"
+                    + " (arithmetic that is not deterministic, or state that no checkpoint holds)";
             default -> a.backend.equals(b.backend)
                     ? "The gradients agreed: the optimizer step on " + a.backend + " is not deterministic run to run"
                     : "The gradients agreed: the optimizer steps of " + a.backend + " and " + b.backend + " differ";
