@@ -1,0 +1,18 @@
+package dev.nanoadam.conformance;
+
+import java.util.List;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * {@code opencl} against the {@code cpu-scalar} oracle over the covering list: every criterion,
+ * moment policy and state type, schedule on and off, mask intervals 1 and larger, dividing and
+ * partial chunks, each parameter-group choice and checkpoint handovers both ways, on every model.
+ */
+class OpenClConformanceTest {
+    @TestFactory
+    List<DynamicTest> openClAgreesWithTheOracleOnTheCoveringList() {
+        OpenClPresence.assume();
+        return Covering.tests("cpu-scalar", "opencl");
+    }
+}
