@@ -3,7 +3,9 @@ package dev.nanoadam.conformance;
 /**
  * Every knob of how much the conformance checks run, in one place. The test suite's numbers are
  * sized so that {@code mvn test} of this module stays within about ten minutes on a two-core
- * machine; the command's default is a short run for a user's own device.
+ * machine; the command's default is a short run for a user's own device. (Only a failure costs
+ * more: jqwik then shrinks the failing configuration, for at most the
+ * {@code jqwik.shrinking.bounded.seconds} that the tests' {@code junit-platform.properties} sets.)
  */
 public final class Budget {
     private Budget() {
@@ -15,8 +17,6 @@ public final class Budget {
     public static final int WIDTH_TRIES = 6;
     /** Most optimizer steps of a generated configuration (suite and command alike). */
     public static final int MAX_STEPS = 8;
-    /** Seconds jqwik may spend shrinking a failing configuration. */
-    public static final int SHRINK_SECONDS = 120;
     /** Default wall-clock budget of {@code nanoadam conformance}, in seconds. */
     public static final int COMMAND_SECONDS = 90;
     /** Steps of each configuration of the command's covering list. */
