@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code nanoadam} command line: one subcommand per job. */
 @Command(name = "nanoadam", mixinStandardHelpOptions = true, version = "nanoadam 0.1.0",
         description = "NanoAdam: fine-tune only the smallest weights.",
-        subcommands = {InspectCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

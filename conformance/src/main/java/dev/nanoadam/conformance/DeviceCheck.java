@@ -1,5 +1,6 @@
 package dev.nanoadam.conformance;
 
+import dev.nanoadam.models.math.Simd;
 import dev.nanoadam.spi.Backend;
 import dev.nanoadam.spi.Backends;
 import java.io.PrintStream;
@@ -90,6 +91,8 @@ public final class DeviceCheck {
             out.println("oracle: " + b.description());
         }
         out.println("device: " + description);
+        out.println("models: " + (Simd.SCALAR ? "scalar" : Simd.LANES + "-lane vector") + " math ("
+                + Simd.PROPERTY + ")");
         out.printf(Locale.ROOT, "budget: %.1f s, seed %d%n%n", budgetNanos / 1e9, seed);
         int width = 0;
         List<List<Configuration>> covering = new ArrayList<>();

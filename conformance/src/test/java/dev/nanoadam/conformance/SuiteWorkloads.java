@@ -1,15 +1,30 @@
 package dev.nanoadam.conformance;
 
+import dev.nanoadam.models.data.DatasetNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 
-/** The workloads the conformance suite trains, looked up by the name a configuration carries. */
+/**
+ * The workloads the conformance suite trains ({@link Workloads#standard()}: the transformer and the
+ * ResNet), looked up by the name a configuration carries. A data set that is not installed skips
+ * the test, printing which package provides it.
+ */
 final class SuiteWorkloads {
     private SuiteWorkloads() {
     }
 
     /** Every workload of the suite. */
     static List<Workload> all() {
-        return List.of(TestWorkloads.mlpImages(), TestWorkloads.mlpText());
+        try {
+            return Workloads.standard();
+        } catch (DatasetNotFoundException e) {
+            System.out.println("SKIPPED (data set not installed): " + e.getMessage());
+            return Assumptions.abort("data set not installed: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The workload a configuration names. */
