@@ -155,7 +155,7 @@ public final class ConfigSpace {
     public static Configuration random(String model, ChunkSizes chunks, SplittableRandom r, int maxSteps) {
         int steps = 2 + r.nextInt(Math.max(1, maxSteps - 1));
         int[] kind = r.nextBoolean() ? chunks.dividing : chunks.partial;
-        return configuration(model, r.nextLong(1L << 40), steps, pick(r, Criterion.values()),
+        return configuration(model, r.nextInt(1_000_000), steps, pick(r, Criterion.values()),
                 pick(r, MomentPolicy.values()), pick(r, StateType.values()), DENSITIES[r.nextInt(DENSITIES.length)],
                 r.nextBoolean(), DENSITIES[r.nextInt(DENSITIES.length)],
                 DENSITY_INTERVALS[r.nextInt(DENSITY_INTERVALS.length)], MASK_INTERVALS[r.nextInt(MASK_INTERVALS.length)],

@@ -24,7 +24,7 @@ class ConfigSpaceTest {
     @Test
     void theCoveringListCoversEverySettingOnEveryModel() {
         for (Workload w : SuiteWorkloads.all()) {
-            List<Configuration> list = ConfigSpace.covering(w.name(), ConfigSpace.chunkSizes(w), 1, Budget.COMMAND_STEPS);
+            List<Configuration> list = ConfigSpace.covering(w.name(), ConfigSpace.chunkSizes(w), 1, Budget.SUITE_COVERING_STEPS);
             Set<String> triples = new HashSet<>();
             Set<Groups> groups = EnumSet.noneOf(Groups.class);
             Set<Handover> handovers = EnumSet.noneOf(Handover.class);
@@ -37,7 +37,7 @@ class ConfigSpaceTest {
                 seen.add(c.maskInterval() == 1 ? "mask interval 1" : "mask interval >1");
                 seen.add(dividesEverySparseTensor(w, c) ? "dividing chunk" : "partial chunk");
                 assertEquals(w.name(), c.model());
-                assertEquals(Budget.COMMAND_STEPS, c.steps());
+                assertEquals(Budget.SUITE_COVERING_STEPS, c.steps());
             }
             assertEquals(Criterion.values().length * MomentPolicy.values().length * StateType.values().length,
                     triples.size(), w.name() + ": every criterion, policy and state type once: " + triples);

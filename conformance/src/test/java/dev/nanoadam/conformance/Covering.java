@@ -19,7 +19,7 @@ final class Covering {
     static List<DynamicTest> determinism(String oracle) {
         List<DynamicTest> out = new ArrayList<>();
         for (Workload w : SuiteWorkloads.all()) {
-            List<Configuration> list = ConfigSpace.covering(w.name(), ConfigSpace.chunkSizes(w), 1, Budget.COMMAND_STEPS);
+            List<Configuration> list = ConfigSpace.covering(w.name(), ConfigSpace.chunkSizes(w), 1, Budget.SUITE_COVERING_STEPS);
             for (Configuration c : list.subList(0, DETERMINISM_CONFIGURATIONS)) {
                 out.add(DynamicTest.dynamicTest(c.summary(), () -> Lockstep.assertAgree(w, c, oracle, oracle)));
             }
@@ -31,7 +31,7 @@ final class Covering {
         List<DynamicTest> out = new ArrayList<>();
         for (Workload w : SuiteWorkloads.all()) {
             ConfigSpace.ChunkSizes chunks = ConfigSpace.chunkSizes(w);
-            for (Configuration c : ConfigSpace.covering(w.name(), chunks, 1, Budget.COMMAND_STEPS)) {
+            for (Configuration c : ConfigSpace.covering(w.name(), chunks, 1, Budget.SUITE_COVERING_STEPS)) {
                 out.add(DynamicTest.dynamicTest(c.summary(), () -> Lockstep.assertAgree(w, c, oracle, candidate)));
             }
         }
