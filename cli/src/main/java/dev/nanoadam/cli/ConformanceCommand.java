@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * {@code cpu-scalar} oracle in lock step and prints a table; exit status 0 only when every
  * configuration agreed bit for bit, 1 when one did not, 2 when the check could not run.
  */
-@Command(name = "conformance",
+@Command(name = "conformance", mixinStandardHelpOptions = true,
         description = {"Check a backend against the cpu-scalar oracle: the same transformer and ResNet from the same "
                 + "seed, trained on real batches on both, must agree bit for bit (loss, gradients, weights, masks, m, v) "
                 + "after every step, also across a checkpoint resumed on the other backend.",
@@ -36,10 +36,10 @@ final class ConformanceCommand implements Callable<Integer> {
             description = "wall-clock budget; every model runs at least once whatever it is (default: ${DEFAULT-VALUE})")
     double budget;
 
-    @Option(names = "--seed", defaultValue = "1", description = "seed of the configurations (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "seed of the configurations (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--steps", defaultValue = "" + Budget.COMMAND_STEPS,
+    @Option(names = "--steps", defaultValue = "" + Budget.COMMAND_STEPS, paramLabel = "N",
             description = "steps of each covering configuration (default: ${DEFAULT-VALUE})")
     int steps;
 
