@@ -98,6 +98,30 @@ public final class MiniLmFinetune {
     }
 
     /**
+     * Runs the experiment on all-MiniLM-L6-v2 from the classpath, printing progress and the table
+     * to standard output. Returns the exit status: 0 when done, 1 when the data or the model is
+     * missing or cannot be read (one line on standard error says what and how to get it), 2 for
+     * settings the optimizers refuse.
+     */
+    public static int run(MiniLmOptions o) {
+        return run(o, System.out, System.err);
+    }
+
+    /** As {@link #run(MiniLmOptions)}, printing to {@code out} and {@code err}. */
+    public static int run(MiniLmOptions o, PrintStream out, PrintStream err) {
+        try {
+            run(o, MiniLmEncoder.load(), out);
+            return 0;
+        } catch (IOException e) {
+            err.println("nanoadam: " + e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("nanoadam: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    /**
      * Runs the experiment with {@code encoder}, printing progress and the final table to
      * {@code log}, and writes {@value #RESULTS_FILE} and the two plots into {@code o.out()}.
      *
