@@ -405,11 +405,6 @@ public final class NanoAdam implements Optimizer {
         return backend.description();
     }
 
-    /** The hyperparameters now in force. */
-    Hyper hyper() {
-        return hyper;
-    }
-
     private int sparseSlot(Parameter p) {
         Integer s = sparseIndex.get(p);
         if (s == null) {

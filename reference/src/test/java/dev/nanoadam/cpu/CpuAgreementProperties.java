@@ -16,9 +16,16 @@ import net.jqwik.api.constraints.LongRange;
  */
 class CpuAgreementProperties {
 
-    @Property(tries = 500, seed = "7340033")
+    @Property(tries = 1500, seed = "7340033")
     void cpuMatchesScalarAfterEveryStep(@ForAll Criterion criterion, @ForAll MomentPolicy policy,
                                         @ForAll StateType stateType, @ForAll @LongRange(min = 1) long seed) {
         Lockstep.run(new Scenario(seed, criterion, policy, stateType, 20000), "cpu-scalar", "cpu");
+    }
+
+    /** Fewer, larger tensors: several chunks of up to 65536 entries each. */
+    @Property(tries = 60, seed = "65536")
+    void cpuMatchesScalarOnLargeTensors(@ForAll Criterion criterion, @ForAll MomentPolicy policy,
+                                        @ForAll StateType stateType, @ForAll @LongRange(min = 1) long seed) {
+        Lockstep.run(new Scenario(seed, criterion, policy, stateType, 200_000), "cpu-scalar", "cpu");
     }
 }

@@ -1,0 +1,123 @@
+package dev.nanoadam.models.math;
+
+/**
+ * Lowers a 2-D convolution to a matrix product, for activations in channel-major layout
+ * {@code [C, N, H, W]} (all images' pixels of one channel contiguous).
+ *
+ * <p>With that layout the output pixels of the whole batch form one index
+ * {@code q = (image*outH + oy)*outW + ox}, and the convolution is
+ * {@code out[co, q] = sum_r W[co, r] * col[r, q]} with {@code r = (c*kh + ky)*kw + kx} and
+ * {@code col[r, q] = x[c, image, oy*stride - pad + ky, ox*stride - pad + kx]} (zero outside the
+ * image). These routines fill a block of columns {@code [q0, q0+cols)} of {@code col} for a range
+ * of rows, and scatter a block back (the transpose, for the input gradient).
+ */
+public final class Im2col {
+    private Im2col() {
+    }
+
+    /** Output size of a convolution or pooling window along one axis. */
+    public static int outputSize(int in, int kernel, int stride, int pad) {
+        return (in + 2 * pad - kernel) / stride + 1;
+    }
+
+    /**
+     * Fills rows [rFrom, rTo) of {@code col} ({@code [C*kh*kw, cols]}, row-major) with output
+     * columns [q0, q0+cols) of input {@code x} ({@code [C, n, h, w]}).
+     */
+    public static void lower(float[] x, int n, int h, int w, int kh, int kw, int stride, int pad,
+                             int q0, int cols, int rFrom, int rTo, float[] col) {
+        int oh = outputSize(h, kh, stride, pad);
+        int ow = outputSize(w, kw, stride, pad);
+        int perImage = oh * ow;
+        for (int r = rFrom; r < rTo; r++) {
+            int c = r / (kh * kw);
+            int ky = r / kw % kh;
+            int kx = r % kw;
+            int channelBase = c * n * h * w;
+            // Output columns with ix = ox*stride - pad + kx inside [0, w): ox in [oxLo, oxHi).
+            int oxLo = Math.min(ow, Math.max(0, ceilDiv(pad - kx, stride)));
+            int oxHi = Math.max(oxLo, Math.min(ow, floorDiv(w - 1 + pad - kx, stride) + 1));
+            int dst = r * cols;
+            int q = q0;
+            int end = q0 + cols;
+            while (q < end) {
+                int image = q / perImage;
+                int rem = q - image * perImage;
+                int oy = rem / ow;
+                int ox = rem - oy * ow;
+                int run = Math.min(ow - ox, end - q);
+                int iy = oy * stride - pad + ky;
+                int o = dst + (q - q0);
+                if (iy < 0 || iy >= h) {
+                    java.util.Arrays.fill(col, o, o + run, 0f);
+                } else {
+                    int rowBase = channelBase + (image * h + iy) * w - pad + kx;
+                    int stop = ox + run;
+                    int a = Math.min(stop, Math.max(ox, oxLo));
+                    int b = Math.max(a, Math.min(stop, oxHi));
+                    java.util.Arrays.fill(col, o, o + (a - ox), 0f);
+                    if (stride == 1) {
+                        System.arraycopy(x, rowBase + a, col, o + (a - ox), b - a);
+                    } else {
+                        for (int t = a; t < b; t++) {
+                            col[o + (t - ox)] = x[rowBase + t * stride];
+                        }
+                    }
+                    java.util.Arrays.fill(col, o + (b - ox), o + run, 0f);
+                }
+                q += run;
+            }
+        }
+    }
+
+    /**
+     * Adds column block [q0, q0+cols) of {@code col} back into the channels [cFrom, cTo) of
+     * {@code dx} ({@code [C, n, h, w]}): the transpose of {@link #lower}. Channels are disjoint
+     * outputs, so ranges of channels may run in parallel.
+     */
+    public static void raise(float[] col, int n, int h, int w, int kh, int kw, int stride, int pad,
+                             int q0, int cols, int cFrom, int cTo, float[] dx) {
+        int oh = outputSize(h, kh, stride, pad);
+        int ow = outputSize(w, kw, stride, pad);
+        int perImage = oh * ow;
+        for (int c = cFrom; c < cTo; c++) {
+            int channelBase = c * n * h * w;
+            for (int ky = 0; ky < kh; ky++) {
+                for (int kx = 0; kx < kw; kx++) {
+                    int src = ((c * kh + ky) * kw + kx) * cols;
+                    int oxLo = Math.min(ow, Math.max(0, ceilDiv(pad - kx, stride)));
+                    int oxHi = Math.max(oxLo, Math.min(ow, floorDiv(w - 1 + pad - kx, stride) + 1));
+                    int q = q0;
+                    int end = q0 + cols;
+                    while (q < end) {
+                        int image = q / perImage;
+                        int rem = q - image * perImage;
+                        int oy = rem / ow;
+                        int ox = rem - oy * ow;
+                        int run = Math.min(ow - ox, end - q);
+                        int iy = oy * stride - pad + ky;
+                        if (iy >= 0 && iy < h) {
+                            int rowBase = channelBase + (image * h + iy) * w - pad + kx;
+                            int o = src + (q - q0) - ox;
+                            int stop = ox + run;
+                            int a = Math.min(stop, Math.max(ox, oxLo));
+                            int b = Math.max(a, Math.min(stop, oxHi));
+                            for (int t = a; t < b; t++) {
+                                dx[rowBase + t * stride] += col[o + t];
+                            }
+                        }
+                        q += run;
+                    }
+                }
+            }
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    private static int floorDiv(int a, int b) {
+        return Math.floorDiv(a, b);
+    }
+}
