@@ -44,13 +44,15 @@ class TransformerOracleTest {
 
     private static MiniLmOracle oracle;
     private static WordPieceTokenizer tokenizer;
+    private static BertWeights weights;
     private static Transformer model;
 
     @BeforeAll
     static void load() throws Exception {
         oracle = MiniLmOracle.open();
         tokenizer = MiniLmL6V2.loadTokenizer();
-        model = MiniLmL6V2.loadTransformer(3, SEED);
+        weights = MiniLmL6V2.loadWeights();
+        model = MiniLmL6V2.loadTransformer(weights, 3, SEED);
     }
 
     @AfterAll
@@ -156,7 +158,7 @@ class TransformerOracleTest {
 
     @Test
     void loadingCopiesEveryEncoderTensorAndLeavesTheHeadAlone() throws Exception {
-        BertWeights w = MiniLmL6V2.loadWeights();
+        BertWeights w = weights;
         Transformer a = MiniLmL6V2.loadTransformer(w, 4, 1);
         Transformer b = MiniLmL6V2.loadTransformer(w, 4, 2);
         for (String name : BertWeights.expectedNames(6)) {
