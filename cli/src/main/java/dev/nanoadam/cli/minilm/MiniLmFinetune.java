@@ -287,12 +287,13 @@ public final class MiniLmFinetune {
 
     private static void printTable(Report r, PrintStream log) {
         log.println();
-        log.printf(Locale.ROOT, "%-9s %8s %9s %10s %9s %10s %10s %10s %8s%n", "optimizer", "lr", "accuracy", "drift cos",
-                "L2 shift", "untouched", "state MiB", "peak MiB", "seconds");
+        log.printf(Locale.ROOT, "%-9s %8s %9s %10s %9s %10s %10s %10s %10s %8s%n", "optimizer", "lr", "accuracy",
+                "drift cos", "L2 shift", "untouched", "state MiB", "peak MiB", "live MiB", "seconds");
         for (Run run : r.runs()) {
-            log.printf(Locale.ROOT, "%-9s %8.1e %9.4f %10.5f %9.3f %10.4f %10.2f %10.1f %8.1f%n", run.optimizer(),
+            log.printf(Locale.ROOT, "%-9s %8.1e %9.4f %10.5f %9.3f %10.4f %10.2f %10.1f %10.1f %8.1f%n", run.optimizer(),
                     run.learningRate(), run.accuracy(), run.driftCosine(), run.l2Shift(), run.untouchedFraction(),
-                    run.stateBytes() / 1048576.0, run.peakHeapBytes() / 1048576.0, run.seconds());
+                    run.stateBytes() / 1048576.0, run.peakHeapBytes() / 1048576.0, run.liveHeapBytes() / 1048576.0,
+                    run.seconds());
         }
         log.println();
     }

@@ -72,9 +72,18 @@ final class MiniLmPlots {
         }
         save(List.of(
                 bars("Held-out accuracy", "accuracy", names, acc, "0.000"),
-                bars("Encoder drift", "1 - mean cosine to pretrained, KJV verses", names, drift, "0.0E0"),
+                bars("Encoder drift", "1 - mean cosine to pretrained, KJV verses", names, drift,
+                        smallest(drift) < 0.01 ? "0.0E0" : "0.000"),
                 bars("Optimizer state", "MiB", names, state, "0.00"),
                 bars("Peak heap", "MiB", names, peak, "0")), summary);
+    }
+
+    private static double smallest(List<Number> values) {
+        double min = Double.POSITIVE_INFINITY;
+        for (Number v : values) {
+            min = Math.min(min, v.doubleValue());
+        }
+        return min;
     }
 
     private static String label(MiniLmFinetune.Run run) {
