@@ -14,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Structure (the classic Goto/BLIS scheme): the product is cut into blocks of at most
  * {@code MB x NB} of C and {@code KB} of the inner dimension. For each block, the slice of A is
- * packed into row panels of {@link #MR} rows and the slice of B into column panels of {@link #NR}
- * columns, both laid out in the order the micro-kernel reads them and zero-padded at the edges.
+ * packed into row panels of {@link #MR} rows (each row's depth contiguous, rows
+ * {@code PANEL_STRIDE} apart) and the slice of B into column panels of {@link #NR} columns (depth
+ * by depth, NR floats each), both zero-padded at the edges.
  * The block's C is then cut into tiles of about 192 x 256 that stay in L2; for each tile, in
  * steps of {@code KC} of depth, every {@code MR x NR} piece of C is updated by one
  * register-resident micro-kernel call. In the parallel path packing and tiles are spread over
@@ -220,8 +221,13 @@ public final class Gemm {
      * Grows every worker's buffers so that later products of at most {@code m x n x k} run from
      * inside pool loops without allocating, whichever worker runs them. Call it before such a
      * loop, from outside any loop.
+     *
+     * @throws IllegalStateException when called from inside a pool loop
      */
     public static void reserve(int m, int n, int k) {
+        if (WorkerPool.currentWorker() >= 0) {
+            throw new IllegalStateException("Gemm.reserve must be called outside pool loops");
+        }
         int needA = roundUp(Math.min(Math.max(m, 1), MB), MR) * PANEL_STRIDE;
         int needB = roundUp(Math.min(Math.max(n, 1), NB), NR) * Math.min(Math.max(k, 1), KB);
         WorkerPool.acquire();
