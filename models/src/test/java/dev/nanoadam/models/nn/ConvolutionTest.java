@@ -61,11 +61,11 @@ class ConvolutionTest {
     void loweringInBlocks() {
         long seed = 43;
         Random rng = new Random(seed);
-        int n = 4;
-        int inC = 32;
-        int outC = 2;
-        int h = 64;
-        int w = 64;
+        int n = 2;
+        int inC = 8;
+        int outC = 3;
+        int h = 48;
+        int w = 41;
         Conv2d conv = new Conv2d("conv", inC, outC, 3, 1, 1);
         int rows = inC * 9;
         int q = n * h * w;
@@ -84,7 +84,7 @@ class ConvolutionTest {
         conv.backward(x, narrow(r), dx, n, h, w, false);
         int block = Conv2d.COL_BUDGET / rows;
         // Input pixels feeding output columns on both sides of the first block boundary, and a few weights.
-        int[] inputs = {block - 1, block, block + 1, block + 64, 5, q - 1, 7 * q + block};
+        int[] inputs = {block - 1, block, block + 1, block + 41, 5, q - 1, 7 * q + block};
         int[] weights = {0, 1, 100, rows - 1, rows, 2 * rows - 1};
         for (int i : inputs) {
             check("dx[" + i + "]", xd, i, dx[i], xd, wd, r, n, inC, h, w, outC);
