@@ -50,11 +50,12 @@ public final class Gemm {
     /** Inner dimension per packed block (a multiple of KC): C is re-read from memory once per KB. */
     static final int KB = 2048;
     /**
-     * Distance between the rows of a packed A panel. A compile-time constant, so the kernel's 12
-     * row reads are one index plus constant displacements; one cache line more than KB so the
-     * rows do not all fall into the same L1 set.
+     * Distance between the rows of a packed A panel. A compile-time constant, so the kernel's
+     * MR row reads are one index plus constant displacements. Odd, so that the rows start at
+     * different offsets within their cache lines: with a multiple of 16 the kernel's MR
+     * same-offset reads per step ran about 10% slower here (measured on an AVX-512 Xeon).
      */
-    static final int PANEL_STRIDE = KB + 16;
+    static final int PANEL_STRIDE = KB + 17;
     /** Rows of C per tile, in MR panels: one tile's C, A and B slices stay in L2 while KC steps. */
     static final int TILE_PANELS_M = 16;
     /** Columns of C per tile, about 256. */
