@@ -1,12 +1,14 @@
 package dev.nanoadam.cli;
 
+import dev.nanoadam.cli.minilm.FinetuneMiniLmCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code nanoadam} command line: one subcommand per job. */
 @Command(name = "nanoadam", mixinStandardHelpOptions = true, version = "nanoadam 0.1.0",
         description = "NanoAdam: fine-tune only the smallest weights.",
-        subcommands = {InspectCommand.class, ConformanceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, EmbedCommand.class, FinetuneMiniLmCommand.class,
+                ConformanceCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

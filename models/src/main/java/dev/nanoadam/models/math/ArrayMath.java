@@ -31,23 +31,6 @@ public final class ArrayMath {
         return s;
     }
 
-    /** Dot product of {@code x[xOff..xOff+n)} and {@code y[yOff..yOff+n)}. */
-    public static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
-        int i = 0;
-        float s = 0f;
-        if (!Simd.SCALAR) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-                acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
-            }
-            s = acc.reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < n; i++) {
-            s = Math.fma(x[xOff + i], y[yOff + i], s);
-        }
-        return s;
-    }
-
     /** Sum of squared deviations from {@code mean} over {@code x[off..off+n)}. */
     public static float sumSquaredDeviation(float[] x, int off, int n, float mean) {
         int i = 0;
@@ -117,16 +100,6 @@ public final class ArrayMath {
         return s;
     }
 
-    /** Double-accumulated dot product, as {@link #sumAsDouble}. */
-    public static double dotAsDouble(float[] x, int xOff, float[] y, int yOff, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i += 256) {
-            int len = Math.min(256, n - i);
-            s += dot(x, xOff + i, y, yOff + i, len);
-        }
-        return s;
-    }
-
     /** {@code out[oOff+i] = a[aOff+i] + b[bOff+i]} for i in [0, n); out may alias a or b. */
     public static void add(float[] a, int aOff, float[] b, int bOff, float[] out, int oOff, int n) {
         int i = 0;
@@ -143,19 +116,6 @@ public final class ArrayMath {
     /** {@code y[yOff+i] += x[xOff+i]} for i in [0, n). */
     public static void addInto(float[] x, int xOff, float[] y, int yOff, int n) {
         add(y, yOff, x, xOff, y, yOff, n);
-    }
-
-    /** {@code y[yOff+i] = s * x[xOff+i]} for i in [0, n); y may alias x. */
-    public static void scale(float[] x, int xOff, float s, float[] y, int yOff, int n) {
-        int i = 0;
-        if (!Simd.SCALAR) {
-            for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-                FloatVector.fromArray(S, x, xOff + i).mul(s).intoArray(y, yOff + i);
-            }
-        }
-        for (; i < n; i++) {
-            y[yOff + i] = s * x[xOff + i];
-        }
     }
 
     /** Column sums: {@code out[j] += sum_r x[r*cols + j]}, rows summed in order. */
