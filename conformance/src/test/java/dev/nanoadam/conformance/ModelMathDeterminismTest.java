@@ -42,7 +42,6 @@ class ModelMathDeterminismTest {
         List<String> changed = new ArrayList<>();
         for (String c : new String[] {
             changes("ArrayMath.sum", () -> Float.floatToRawIntBits(ArrayMath.sum(x, 0, 64))),
-            changes("ArrayMath.dot", () -> Float.floatToRawIntBits(ArrayMath.dot(x, 0, y, 0, 64))),
             changes("ArrayMath.sumSquaredDeviation",
                     () -> Float.floatToRawIntBits(ArrayMath.sumSquaredDeviation(x, 0, 64, 0.25f))),
             changes("ArrayMath.dotDeviation",
