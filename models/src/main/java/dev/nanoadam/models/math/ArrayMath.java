@@ -1,12 +1,14 @@
 package dev.nanoadam.models.math;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Small vectorised array routines the layers share. Each takes arrays and offsets, never vectors,
- * so that nothing vector-typed crosses a method boundary the JIT might not inline.
+ * so that nothing vector-typed crosses a method boundary the JIT might not inline. Lane
+ * accumulators are summed lane by lane in index order: {@code reduceLanes(ADD)} leaves the order
+ * of a float sum open, and the interpreter and the compiled code do use different orders, which
+ * would make a model's gradients change bits once the JIT compiles it.
  */
 public final class ArrayMath {
     private static final VectorSpecies<Float> S = Simd.FLOAT;
@@ -23,7 +25,9 @@ public final class ArrayMath {
             for (int bound = S.loopBound(n); i < bound; i += S.length()) {
                 acc = acc.add(FloatVector.fromArray(S, x, off + i));
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            for (int lane = 0; lane < S.length(); lane++) {
+                s += acc.lane(lane);   // fixed order: reduceLanes(ADD) may sum in any order
+            }
         }
         for (; i < n; i++) {
             s += x[off + i];
@@ -42,7 +46,9 @@ public final class ArrayMath {
                 FloatVector d = FloatVector.fromArray(S, x, off + i).sub(m);
                 acc = d.fma(d, acc);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            for (int lane = 0; lane < S.length(); lane++) {
+                s += acc.lane(lane);   // fixed order: reduceLanes(ADD) may sum in any order
+            }
         }
         for (; i < n; i++) {
             float d = x[off + i] - mean;
@@ -83,7 +89,9 @@ public final class ArrayMath {
                 FloatVector d = FloatVector.fromArray(S, y, yOff + i).sub(m);
                 acc = FloatVector.fromArray(S, x, xOff + i).fma(d, acc);
             }
-            s = acc.reduceLanes(VectorOperators.ADD);
+            for (int lane = 0; lane < S.length(); lane++) {
+                s += acc.lane(lane);   // fixed order: reduceLanes(ADD) may sum in any order
+            }
         }
         for (; i < n; i++) {
             s = Math.fma(x[xOff + i], y[yOff + i] - mean, s);
