@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 /** The {@code nanoadam} command line: one subcommand per job. */
 @Command(name = "nanoadam", mixinStandardHelpOptions = true, version = "nanoadam 0.1.0",
         description = "NanoAdam: fine-tune only the smallest weights.",
-        subcommands = {InspectCommand.class, EmbedCommand.class, FinetuneMiniLmCommand.class,
-                ConformanceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, FinetuneCommand.class, AnalyzeCommand.class, ModelsCommand.class,
+            InspectCommand.class, EmbedCommand.class, FinetuneMiniLmCommand.class, ConformanceCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
@@ -17,7 +18,8 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit status (for tests). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(new Failures()).execute(args);
     }
 
     @Override

@@ -1,0 +1,246 @@
+package dev.nanoadam.cli;
+
+import dev.nanoadam.cli.experiment.Console;
+import dev.nanoadam.cli.experiment.FineTuning;
+import dev.nanoadam.cli.experiment.ModelFactory;
+import dev.nanoadam.cli.experiment.OptimizerSpec;
+import dev.nanoadam.cli.experiment.Results;
+import dev.nanoadam.cli.experiment.Tasks;
+import dev.nanoadam.cli.report.Plots;
+import dev.nanoadam.models.io.AtomicFiles;
+import dev.nanoadam.models.io.Json;
+import dev.nanoadam.models.io.ModelWeights;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nanoadam finetune}: one fine-tuning run of the demo's machinery with every setting open,
+ * checkpointed so that {@code --resume DIR} after a kill at any moment ends with the same weights,
+ * bit for bit, as a run that was never stopped.
+ *
+ * <p>The output directory holds {@value #SETTINGS} (every option's value, written before
+ * training starts), {@code checkpoint/} (the trainer's atomic checkpoints), {@code curve.json},
+ * and at the end {@code model.safetensors}, {@code results.json}, {@code curves.csv},
+ * {@code accuracy.png} and {@code summary.png}.
+ */
+@Command(name = "finetune", sortOptions = false, mixinStandardHelpOptions = true,
+        description = {"Fine-tune a pretrained model on new classes with one optimizer, checkpointing as it goes. "
+            + "By default it starts from the demo's pretraining (classes 0-4 of Fashion-MNIST, cached) and trains on classes 5-9. "
+            + "Killed at any moment, --resume DIR ends with the same weights as a run never stopped."})
+final class FinetuneCommand implements Callable<Integer> {
+    /** The file in the output directory that records the run's settings for {@code --resume}. */
+    static final String SETTINGS = "finetune.json";
+    private static final String FORMAT = "nanoadam-finetune";
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ExperimentOptions options;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "nanoadam",
+            description = "nanoadam or adamw (default: ${DEFAULT-VALUE})")
+    String optimizer;
+
+    @Option(names = "--lr", paramLabel = "LR",
+            description = "learning rate (default: 5e-3 for nanoadam, 1e-3 for adamw)")
+    Double lr;
+
+    @Option(names = "--density", paramLabel = "K", defaultValue = "0.05",
+            description = "NanoAdam: fraction of each chunk updated (default: ${DEFAULT-VALUE})")
+    double density;
+
+    @Option(names = "--final-density", paramLabel = "K",
+            description = "NanoAdam: density at the last step of a linear schedule (needs --density-interval)")
+    Double finalDensity;
+
+    @Option(names = "--density-interval", paramLabel = "D", defaultValue = "0",
+            description = "NanoAdam: steps between density updates; 0 keeps the density fixed (default: ${DEFAULT-VALUE})")
+    int densityInterval;
+
+    @Option(names = "--mask-interval", paramLabel = "M", defaultValue = "100",
+            description = "NanoAdam: steps between mask refreshes (default: ${DEFAULT-VALUE})")
+    int maskInterval;
+
+    @Option(names = "--criterion", paramLabel = "NAME", defaultValue = "smallest",
+            description = "NanoAdam: smallest, largest, random or large-gradient (the paper's Fig. 4 ablation) (default: ${DEFAULT-VALUE})")
+    String criterion;
+
+    @Option(names = "--steps", paramLabel = "N", defaultValue = "300",
+            description = "fine-tuning steps (default: ${DEFAULT-VALUE})")
+    int steps;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64",
+            description = "batch size (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--pretrained", paramLabel = "FILE",
+            description = "start from these weights (.safetensors with the task-1 head), or 'none' for random ones (default: the cached pretraining, made if missing)")
+    String pretrained;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "50",
+            description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+    int checkpointEvery;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "nanoadam-finetune",
+            description = "output directory; must not hold another run (default: ./${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "continue the run in DIR from its last checkpoint, with its settings (only --backend may be given too)")
+    Path resume;
+
+    @Override
+    public Integer call() throws Exception {
+        if (resume != null) {
+            return resumeRun();
+        }
+        if (Files.exists(out.resolve(SETTINGS))) {
+            throw new IllegalArgumentException(out + " already holds a fine-tuning run (" + SETTINGS
+                    + "); continue it with --resume " + out + " or choose another --out");
+        }
+        OptimizerSpec opt = optimizerSpec();  // validates before anything is written
+        Files.createDirectories(out);
+        writeSettings(out.resolve(SETTINGS));
+        return train(out, opt, false);
+    }
+
+    private OptimizerSpec optimizerSpec() {
+        String name = optimizer.toLowerCase(Locale.ROOT);
+        if (finalDensity != null && densityInterval == 0) {
+            throw new IllegalArgumentException("--final-density needs --density-interval D > 0 (the schedule's update interval)");
+        }
+        return switch (name) {
+            case "nanoadam" -> new OptimizerSpec(OptimizerSpec.Kind.NANOADAM, lr == null ? 5e-3 : lr, density,
+                    finalDensity == null ? density : finalDensity, densityInterval, maskInterval,
+                    OptimizerSpec.parseCriterion(criterion), options.backend, options.seed);
+            case "adamw" -> OptimizerSpec.adamw(lr == null ? 1e-3 : lr, options.backend);
+            default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; known: nanoadam, adamw");
+        };
+    }
+
+    private Integer train(Path dir, OptimizerSpec opt, boolean resuming) throws Exception {
+        Console console = Console.system();
+        FineTuning.Settings settings = options.fineTuning(steps, batchSize);
+        if (checkpointEvery < 1) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
+        }
+        ModelFactory factory = options.modelFactory();
+        options.checkBackend();
+        Tasks tasks = options.loadTasks();
+        ExperimentOptions.Start start = options.start(factory, tasks, pretrained, console);
+        FineTuning fineTuning = new FineTuning(factory, tasks, start.model(), start.task1Accuracy(), settings, console);
+        FineTuning.Result r = fineTuning.run(opt, new FineTuning.Checkpoints(dir.resolve("checkpoint"), checkpointEvery,
+                dir.resolve("curve.json"), resuming));
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("model", factory.spec());
+        meta.put("optimizer", opt.label());
+        meta.put("steps", Integer.toString(steps));
+        ModelWeights.save(r.model(), dir.resolve("model.safetensors"), meta);
+        List<FineTuning.Result> runs = List.of(r);
+        Results.write(dir.resolve("results.json"), runs);
+        Results.writeCurves(dir.resolve("curves.csv"), runs);
+        String title = String.format(Locale.ROOT, "%s: %s, %d steps of %d on classes %s", tasks.data().title(),
+                opt.label(), steps, batchSize, Tasks.describe(tasks.task2Classes()));
+        Plots.accuracyCurves(dir.resolve("accuracy.png"), title, runs);
+        Plots.summary(dir.resolve("summary.png"), title, runs);
+        console.say("");
+        console.say(Results.table(runs).stripTrailing());
+        console.say("");
+        console.say("wrote model.safetensors, results.json, curves.csv, accuracy.png, summary.png to " + dir);
+        return 0;
+    }
+
+    // ---- settings file and --resume ----------------------------------------------------------------
+
+    /** Options that describe where and how to run, not what is computed: never recorded. */
+    private static boolean recorded(OptionSpec o) {
+        String n = o.longestName();
+        return !n.equals("--resume") && !n.equals("--out") && !n.equals("--help") && !n.equals("--version");
+    }
+
+    /** Writes every option's value (defaults included) as the argument list that rebuilds this run. */
+    private void writeSettings(Path file) throws IOException {
+        List<Object> args = new ArrayList<>();
+        for (OptionSpec o : spec.options()) {
+            if (!recorded(o)) {
+                continue;
+            }
+            Object v = o.getValue();
+            if (v == null) {
+                continue;
+            }
+            if (v instanceof Boolean b) {
+                if (b) {
+                    args.add(o.longestName());
+                }
+            } else if (v instanceof List<?> list) {
+                for (Object e : list) {
+                    args.add(o.longestName() + "=" + e);
+                }
+            } else {
+                args.add(o.longestName() + "=" + v);
+            }
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("format", FORMAT);
+        json.put("version", 1L);
+        json.put("args", args);
+        AtomicFiles.write(file, (Json.write(json) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Integer resumeRun() throws Exception {
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String n = o.longestName();
+            if (!n.equals("--resume") && !n.equals("--backend")) {
+                throw new IllegalArgumentException("--resume takes every setting from " + resume.resolve(SETTINGS)
+                        + "; only --backend may be given with it, not " + n);
+            }
+        }
+        Path file = resume.resolve(SETTINGS);
+        List<String> args = new ArrayList<>();
+        try {
+            Object parsed = Json.parse(Files.readString(file, StandardCharsets.UTF_8));
+            if (!(parsed instanceof Map<?, ?> m) || !FORMAT.equals(m.get("format")) || !(m.get("args") instanceof List<?> list)) {
+                throw new IOException(file + " is not a " + FORMAT + " settings file");
+            }
+            for (Object a : list) {
+                if (!(a instanceof String s)) {
+                    throw new IOException(file + ": argument " + Json.write(a) + " is not a string");
+                }
+                args.add(s);
+            }
+        } catch (NoSuchFileException e) {
+            throw new IOException(resume + " holds no fine-tuning run (no " + SETTINGS + ")");
+        } catch (Json.ParseException e) {
+            throw new IOException(file + " is not valid JSON: " + e.getMessage());
+        }
+        FinetuneCommand original = new FinetuneCommand();
+        try {
+            new CommandLine(original).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args.toArray(new String[0]));
+        } catch (CommandLine.ParameterException e) {
+            throw new IOException(file + ": recorded settings no longer parse: " + e.getMessage());
+        }
+        if (spec.commandLine().getParseResult().hasMatchedOption("--backend")) {
+            original.options.backend = options.backend;
+        }
+        return original.train(resume, original.optimizerSpec(), true);
+    }
+}
