@@ -137,6 +137,26 @@ class FineTuningTest {
     }
 
     @Test
+    void resNetRunsDoNotDependOnWhenTheCurveIsMeasured() throws Exception {
+        ModelFactory resnet = Models.open("resnet:width=4");
+        Classifier pre = resnet.create(1, 6, 6, 2, SEED);
+        Map<String, float[]> first = null;
+        for (int every : new int[] {1000, 3, 7}) {
+            FineTuning ft = new FineTuning(resnet, tasks, pre, 0.5, new FineTuning.Settings(12, 16, SEED, SEED + 2, every, 50, 32),
+                    quiet());
+            Map<String, float[]> state = ModelState.snapshot(ft.run(OptimizerSpec.adamw(1e-3, "cpu")).model());
+            if (first == null) {
+                first = state;
+                continue;
+            }
+            for (Map.Entry<String, float[]> e : first.entrySet()) {
+                Compare.exact("ResNet " + e.getKey() + ", curve every " + every + " steps vs none", e.getValue(),
+                        state.get(e.getKey()));
+            }
+        }
+    }
+
+    @Test
     void warmUpLeavesTheRunsUnchanged() throws Exception {
         Classifier pre = pretrained();
         FineTuning ft = fineTuning(pre);

@@ -5,10 +5,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Small vectorised array routines the layers share. Each takes arrays and offsets, never vectors,
- * so that nothing vector-typed crosses a method boundary the JIT might not inline. Lane
- * accumulators are summed lane by lane in index order: {@code reduceLanes(ADD)} leaves the order
- * of a float sum open, and the interpreter and the compiled code do use different orders, which
- * would make a model's gradients change bits once the JIT compiles it.
+ * so that nothing vector-typed crosses a method boundary the JIT might not inline.
  */
 public final class ArrayMath {
     private static final VectorSpecies<Float> S = Simd.FLOAT;
@@ -25,12 +22,35 @@ public final class ArrayMath {
             for (int bound = S.loopBound(n); i < bound; i += S.length()) {
                 acc = acc.add(FloatVector.fromArray(S, x, off + i));
             }
-            for (int lane = 0; lane < S.length(); lane++) {
-                s += acc.lane(lane);   // fixed order: reduceLanes(ADD) may sum in any order
+            // Lanes added in lane order: reduceLanes(ADD) leaves the order to the implementation,
+            // and interpreted and compiled code then round differently.
+            for (int l = 0; l < S.length(); l++) {
+                s += acc.lane(l);
             }
         }
         for (; i < n; i++) {
             s += x[off + i];
+        }
+        return s;
+    }
+
+    /** Dot product of {@code x[xOff..xOff+n)} and {@code y[yOff..yOff+n)}. */
+    public static float dot(float[] x, int xOff, float[] y, int yOff, int n) {
+        int i = 0;
+        float s = 0f;
+        if (!Simd.SCALAR) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+                acc = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc);
+            }
+            // Lanes added in lane order: reduceLanes(ADD) leaves the order to the implementation,
+            // and interpreted and compiled code then round differently.
+            for (int l = 0; l < S.length(); l++) {
+                s += acc.lane(l);
+            }
+        }
+        for (; i < n; i++) {
+            s = Math.fma(x[xOff + i], y[yOff + i], s);
         }
         return s;
     }
@@ -46,8 +66,10 @@ public final class ArrayMath {
                 FloatVector d = FloatVector.fromArray(S, x, off + i).sub(m);
                 acc = d.fma(d, acc);
             }
-            for (int lane = 0; lane < S.length(); lane++) {
-                s += acc.lane(lane);   // fixed order: reduceLanes(ADD) may sum in any order
+            // Lanes added in lane order: reduceLanes(ADD) leaves the order to the implementation,
+            // and interpreted and compiled code then round differently.
+            for (int l = 0; l < S.length(); l++) {
+                s += acc.lane(l);
             }
         }
         for (; i < n; i++) {
@@ -89,8 +111,10 @@ public final class ArrayMath {
                 FloatVector d = FloatVector.fromArray(S, y, yOff + i).sub(m);
                 acc = FloatVector.fromArray(S, x, xOff + i).fma(d, acc);
             }
-            for (int lane = 0; lane < S.length(); lane++) {
-                s += acc.lane(lane);   // fixed order: reduceLanes(ADD) may sum in any order
+            // Lanes added in lane order: reduceLanes(ADD) leaves the order to the implementation,
+            // and interpreted and compiled code then round differently.
+            for (int l = 0; l < S.length(); l++) {
+                s += acc.lane(l);
             }
         }
         for (; i < n; i++) {
@@ -104,6 +128,16 @@ public final class ArrayMath {
         double s = 0;
         for (int i = 0; i < n; i += 256) {
             s += dotDeviation(x, xOff + i, y, yOff + i, Math.min(256, n - i), mean);
+        }
+        return s;
+    }
+
+    /** Double-accumulated dot product, as {@link #sumAsDouble}. */
+    public static double dotAsDouble(float[] x, int xOff, float[] y, int yOff, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i += 256) {
+            int len = Math.min(256, n - i);
+            s += dot(x, xOff + i, y, yOff + i, len);
         }
         return s;
     }
@@ -124,6 +158,19 @@ public final class ArrayMath {
     /** {@code y[yOff+i] += x[xOff+i]} for i in [0, n). */
     public static void addInto(float[] x, int xOff, float[] y, int yOff, int n) {
         add(y, yOff, x, xOff, y, yOff, n);
+    }
+
+    /** {@code y[yOff+i] = s * x[xOff+i]} for i in [0, n); y may alias x. */
+    public static void scale(float[] x, int xOff, float s, float[] y, int yOff, int n) {
+        int i = 0;
+        if (!Simd.SCALAR) {
+            for (int bound = S.loopBound(n); i < bound; i += S.length()) {
+                FloatVector.fromArray(S, x, xOff + i).mul(s).intoArray(y, yOff + i);
+            }
+        }
+        for (; i < n; i++) {
+            y[yOff + i] = s * x[xOff + i];
+        }
     }
 
     /** Column sums: {@code out[j] += sum_r x[r*cols + j]}, rows summed in order. */
