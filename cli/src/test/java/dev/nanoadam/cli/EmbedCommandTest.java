@@ -9,9 +9,6 @@ import dev.nanoadam.models.text.BatchEncoding;
 import dev.nanoadam.models.text.MeanPooling;
 import dev.nanoadam.models.text.SentenceEncoder;
 import dev.nanoadam.models.text.WordPieceTokenizer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,30 +20,13 @@ class EmbedCommandTest {
      */
     private static final double ATOL = 1e-5;
 
-    private record Result(int status, String out, String err) {
-    }
 
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void printsOneLineOf384NumbersPerTextMatchingOnnxRuntime() throws Exception {
         List<String> texts = List.of("Never trust a computer you can't throw out a window.",
                 "And the evening and the morning were the first day.", "héllo, WORLD!");
-        Result r = run("embed", texts.get(0), texts.get(1), texts.get(2));
+        Cli.Result r = Cli.run("embed", texts.get(0), texts.get(1), texts.get(2));
         assertEquals(0, r.status(), r.err());
         String[] lines = r.out().split("\n");
         assertEquals(texts.size(), lines.length, r.out());
@@ -76,7 +56,7 @@ class EmbedCommandTest {
 
     @Test
     void aTokenLimitBelowTwoIsRefusedInOneLine() {
-        Result r = run("embed", "--max-tokens", "1", "hello");
+        Cli.Result r = Cli.run("embed", "--max-tokens", "1", "hello");
         assertEquals(2, r.status(), r.out());
         assertTrue(r.err().startsWith("nanoadam embed: maxLength 1 is outside [2, 512]"), r.err());
         assertEquals("", r.out());

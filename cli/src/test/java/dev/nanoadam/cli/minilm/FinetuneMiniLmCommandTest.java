@@ -1,13 +1,11 @@
 package dev.nanoadam.cli.minilm;
 
+import dev.nanoadam.cli.Cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanoadam.cli.Main;
 import dev.nanoadam.models.io.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,29 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code nanoadam finetune-minilm} end to end on the real all-MiniLM-L6-v2, a few steps on a little data. */
 class FinetuneMiniLmCommandTest {
 
-    private record Result(int status, String out, String err) {
-    }
 
-    private static Result run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void aTinyRunWritesEveryResultField(@TempDir Path out) throws Exception {
         Corpora.assumeInstalled();
-        Result r = run("finetune-minilm", "--classes", "food,law,sports", "--per-class", "10", "--seq-len", "16",
+        Cli.Result r = Cli.run("finetune-minilm", "--classes", "food,law,sports", "--per-class", "10", "--seq-len", "16",
                 "--batch-size", "4", "--steps", "3", "--eval-every", "2", "--warmup", "1", "--drift-verses", "6",
                 "--out", out.toString());
         assertEquals(0, r.status(), r.err() + r.out());
@@ -81,10 +62,10 @@ class FinetuneMiniLmCommandTest {
 
     @Test
     void badOptionsAreRefusedByName(@TempDir Path out) {
-        Result r = run("finetune-minilm", "--steps", "10", "--warmup", "10", "--out", out.toString());
+        Cli.Result r = Cli.run("finetune-minilm", "--steps", "10", "--warmup", "10", "--out", out.toString());
         assertEquals(2, r.status());
         assertTrue(r.err().contains("warmupSteps = 10: must be in [0, steps)"), r.err());
-        r = run("finetune-minilm", "--optimizers", "sgd", "--out", out.toString());
+        r = Cli.run("finetune-minilm", "--optimizers", "sgd", "--out", out.toString());
         assertEquals(2, r.status());
         assertTrue(r.err().contains("optimizers = [sgd]"), r.err());
     }
