@@ -1,5 +1,6 @@
 package dev.nanoadam.cli;
 
+import dev.nanoadam.cli.minilm.FinetuneMiniLmCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "nanoadam", mixinStandardHelpOptions = true, version = "nanoadam 0.1.0",
         description = "NanoAdam: fine-tune only the smallest weights.",
         subcommands = {DemoCommand.class, FinetuneCommand.class, AnalyzeCommand.class, ModelsCommand.class,
-            InspectCommand.class, CommandLine.HelpCommand.class})
+            InspectCommand.class, EmbedCommand.class, FinetuneMiniLmCommand.class, ConformanceCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

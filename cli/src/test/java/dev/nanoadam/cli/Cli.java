@@ -5,8 +5,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the command line in this JVM, capturing both streams. */
-final class Cli {
-    record Result(int status, String out, String err) {
+public final class Cli {
+    /** Exit status and both captured streams. */
+    public record Result(int status, String out, String err) {
         @Override
         public String toString() {
             return "status " + status + "\n--- stdout\n" + out + "--- stderr\n" + err;
@@ -16,7 +17,8 @@ final class Cli {
     private Cli() {
     }
 
-    static Result run(String... args) {
+    /** Runs {@code nanoadam ARGS} in this JVM and returns what it printed. */
+    public static Result run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -7,7 +7,7 @@ import dev.nanoadam.spi.BackendUnavailableException;
  * devices that lack what SPEC.md §10 requires. Unlike a failed build or known-answer test, it says
  * nothing about the backend's own correctness, so tests skip on it (and fail on the others).
  */
-final class NoSuitableDeviceException extends BackendUnavailableException {
+public final class NoSuitableDeviceException extends BackendUnavailableException {
     private static final long serialVersionUID = 1L;
 
     NoSuitableDeviceException(String message) {

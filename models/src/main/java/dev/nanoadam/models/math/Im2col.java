@@ -29,6 +29,9 @@ public final class Im2col {
         int oh = outputSize(h, kh, stride, pad);
         int ow = outputSize(w, kw, stride, pad);
         int perImage = oh * ow;
+        int image0 = q0 / perImage;
+        int oy0 = (q0 - image0 * perImage) / ow;
+        int ox0 = q0 - image0 * perImage - oy0 * ow;
         for (int r = rFrom; r < rTo; r++) {
             int c = r / (kh * kw);
             int ky = r / kw % kh;
@@ -36,36 +39,48 @@ public final class Im2col {
             int channelBase = c * n * h * w;
             // Output columns with ix = ox*stride - pad + kx inside [0, w): ox in [oxLo, oxHi).
             int oxLo = Math.min(ow, Math.max(0, ceilDiv(pad - kx, stride)));
-            int oxHi = Math.max(oxLo, Math.min(ow, floorDiv(w - 1 + pad - kx, stride) + 1));
-            int dst = r * cols;
-            int q = q0;
-            int end = q0 + cols;
-            while (q < end) {
-                int image = q / perImage;
-                int rem = q - image * perImage;
-                int oy = rem / ow;
-                int ox = rem - oy * ow;
-                int run = Math.min(ow - ox, end - q);
+            int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + pad - kx, stride) + 1));
+            int o = r * cols;
+            int end = o + cols;
+            int image = image0;
+            int oy = oy0;
+            int ox = ox0;
+            // One output row (or the part of it inside the block) per pass.
+            while (o < end) {
+                int run = Math.min(ow - ox, end - o);
                 int iy = oy * stride - pad + ky;
-                int o = dst + (q - q0);
                 if (iy < 0 || iy >= h) {
-                    java.util.Arrays.fill(col, o, o + run, 0f);
+                    for (int t = 0; t < run; t++) {
+                        col[o + t] = 0f;
+                    }
                 } else {
-                    int rowBase = channelBase + (image * h + iy) * w - pad + kx;
+                    int src = channelBase + (image * h + iy) * w - pad + kx;
                     int stop = ox + run;
                     int a = Math.min(stop, Math.max(ox, oxLo));
                     int b = Math.max(a, Math.min(stop, oxHi));
-                    java.util.Arrays.fill(col, o, o + (a - ox), 0f);
+                    int d = o - ox;
+                    for (int t = ox; t < a; t++) {
+                        col[d + t] = 0f;
+                    }
                     if (stride == 1) {
-                        System.arraycopy(x, rowBase + a, col, o + (a - ox), b - a);
+                        for (int t = a; t < b; t++) {
+                            col[d + t] = x[src + t];
+                        }
                     } else {
                         for (int t = a; t < b; t++) {
-                            col[o + (t - ox)] = x[rowBase + t * stride];
+                            col[d + t] = x[src + t * stride];
                         }
                     }
-                    java.util.Arrays.fill(col, o + (b - ox), o + run, 0f);
+                    for (int t = b; t < stop; t++) {
+                        col[d + t] = 0f;
+                    }
                 }
-                q += run;
+                o += run;
+                ox = 0;
+                if (++oy == oh) {
+                    oy = 0;
+                    image++;
+                }
             }
         }
     }
@@ -80,33 +95,45 @@ public final class Im2col {
         int oh = outputSize(h, kh, stride, pad);
         int ow = outputSize(w, kw, stride, pad);
         int perImage = oh * ow;
+        int image0 = q0 / perImage;
+        int oy0 = (q0 - image0 * perImage) / ow;
+        int ox0 = q0 - image0 * perImage - oy0 * ow;
         for (int c = cFrom; c < cTo; c++) {
             int channelBase = c * n * h * w;
             for (int ky = 0; ky < kh; ky++) {
                 for (int kx = 0; kx < kw; kx++) {
-                    int src = ((c * kh + ky) * kw + kx) * cols;
                     int oxLo = Math.min(ow, Math.max(0, ceilDiv(pad - kx, stride)));
-                    int oxHi = Math.max(oxLo, Math.min(ow, floorDiv(w - 1 + pad - kx, stride) + 1));
-                    int q = q0;
-                    int end = q0 + cols;
-                    while (q < end) {
-                        int image = q / perImage;
-                        int rem = q - image * perImage;
-                        int oy = rem / ow;
-                        int ox = rem - oy * ow;
-                        int run = Math.min(ow - ox, end - q);
+                    int oxHi = Math.max(oxLo, Math.min(ow, Math.floorDiv(w - 1 + pad - kx, stride) + 1));
+                    int o = ((c * kh + ky) * kw + kx) * cols;
+                    int end = o + cols;
+                    int image = image0;
+                    int oy = oy0;
+                    int ox = ox0;
+                    while (o < end) {
+                        int run = Math.min(ow - ox, end - o);
                         int iy = oy * stride - pad + ky;
                         if (iy >= 0 && iy < h) {
-                            int rowBase = channelBase + (image * h + iy) * w - pad + kx;
-                            int o = src + (q - q0) - ox;
+                            int dst = channelBase + (image * h + iy) * w - pad + kx;
                             int stop = ox + run;
                             int a = Math.min(stop, Math.max(ox, oxLo));
                             int b = Math.max(a, Math.min(stop, oxHi));
-                            for (int t = a; t < b; t++) {
-                                dx[rowBase + t * stride] += col[o + t];
+                            int s = o - ox;
+                            if (stride == 1) {
+                                for (int t = a; t < b; t++) {
+                                    dx[dst + t] += col[s + t];
+                                }
+                            } else {
+                                for (int t = a; t < b; t++) {
+                                    dx[dst + t * stride] += col[s + t];
+                                }
                             }
                         }
-                        q += run;
+                        o += run;
+                        ox = 0;
+                        if (++oy == oh) {
+                            oy = 0;
+                            image++;
+                        }
                     }
                 }
             }
@@ -115,9 +142,5 @@ public final class Im2col {
 
     private static int ceilDiv(int a, int b) {
         return -Math.floorDiv(-a, b);
-    }
-
-    private static int floorDiv(int a, int b) {
-        return Math.floorDiv(a, b);
     }
 }

@@ -161,10 +161,6 @@ public final class MultiHeadSelfAttention {
         value.backward(x, dv, dx, rows, true);
     }
 
-    private boolean visible(int b, int i, int j) {
-        return (mask == null || mask[b * seq + j] != 0) && (!causal || j <= i);
-    }
-
     private void forwardHead(int task, int worker) {
         int b = task / heads;
         int h = task % heads;
@@ -172,24 +168,27 @@ public final class MultiHeadSelfAttention {
         int pBase = task * seq * seq;
         // Scores S = Q_h K_h^T, then a masked, scaled softmax in place, row by row.
         Gemm.gemm(false, true, seq, seq, headDim, q, base, hidden, k, base, hidden, probs, pBase, seq, false);
+        int maskBase = b * seq;
         for (int i = 0; i < seq; i++) {
             int row = pBase + i * seq;
+            int keys = causal ? i + 1 : seq;
             float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < seq; j++) {
-                if (visible(b, i, j)) {
+            for (int j = 0; j < keys; j++) {
+                if (mask == null || mask[maskBase + j] != 0) {
                     max = Math.max(max, probs[row + j]);
                 }
             }
             float sum = 0f;
-            for (int j = 0; j < seq; j++) {
-                float e = visible(b, i, j) ? (float) Math.exp((probs[row + j] - max) * scale) : 0f;
+            for (int j = 0; j < keys; j++) {
+                float e = mask == null || mask[maskBase + j] != 0 ? (float) Math.exp((probs[row + j] - max) * scale) : 0f;
                 probs[row + j] = e;
                 sum += e;
             }
             float inv = sum > 0f ? 1f / sum : 0f;
-            for (int j = 0; j < seq; j++) {
+            for (int j = 0; j < keys; j++) {
                 probs[row + j] *= inv;
             }
+            java.util.Arrays.fill(probs, row + keys, row + seq, 0f);
         }
         // ctx_h = P V_h.
         Gemm.gemm(false, false, seq, headDim, seq, probs, pBase, seq, v, base, hidden, ctx, base, hidden, false);

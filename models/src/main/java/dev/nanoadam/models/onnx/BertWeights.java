@@ -1,5 +1,7 @@
 package dev.nanoadam.models.onnx;
 
+import dev.nanoadam.Parameter;
+import dev.nanoadam.models.Transformer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -421,6 +423,55 @@ public final class BertWeights {
             throw new IllegalArgumentException(source + ": no tensor named '" + name + "'; have " + preview(tensors.keySet()));
         }
         return v;
+    }
+
+    /**
+     * The {@link Transformer} architecture of these weights with a head of {@code numClasses}
+     * classes (bidirectional attention, BERT's initializer range 0.02 for the head).
+     */
+    public Transformer.Config transformerConfig(int numClasses) {
+        return new Transformer.Config(config.vocabSize(), config.hiddenSize(), config.numLayers(), config.numHeads(),
+                config.intermediateSize(), config.maxPositions(), config.typeVocabSize(), config.layerNormEps(),
+                numClasses, false, 0.02f);
+    }
+
+    /**
+     * Copies every encoder tensor into the parameter of {@code model} with the same Hugging Face
+     * name (a Linear weight is [out, in] on both sides, so no transposition). The pooler, which
+     * the transformer does not have, is skipped; the classification head is left as it is.
+     *
+     * @throws IllegalArgumentException listing every encoder tensor the model lacks, every model
+     *     parameter outside the head that these weights do not cover, or a shape that differs
+     */
+    public void loadInto(Transformer model) {
+        Map<String, Parameter> params = model.namedParameters();
+        List<String> missing = new ArrayList<>();
+        for (String name : tensors.keySet()) {
+            if (!name.startsWith("pooler.") && !params.containsKey(name)) {
+                missing.add(name);
+            }
+        }
+        List<String> uncovered = new ArrayList<>();
+        for (String name : params.keySet()) {
+            if (!name.startsWith("classifier.") && !tensors.containsKey(name)) {
+                uncovered.add(name);
+            }
+        }
+        if (!missing.isEmpty() || !uncovered.isEmpty()) {
+            throw new IllegalArgumentException(source + ": weights and transformer differ: tensors without a parameter "
+                    + missing + ", parameters without a tensor " + uncovered);
+        }
+        for (Map.Entry<String, float[]> e : tensors.entrySet()) {
+            Parameter p = params.get(e.getKey());
+            if (p == null) {
+                continue; // pooler
+            }
+            if (!Arrays.equals(p.shape(), shapes.get(e.getKey()))) {
+                throw new IllegalArgumentException(source + ": " + e.getKey() + " has shape "
+                        + Arrays.toString(shapes.get(e.getKey())) + ", the transformer's parameter " + Arrays.toString(p.shape()));
+            }
+            System.arraycopy(e.getValue(), 0, p.data(), 0, e.getValue().length);
+        }
     }
 
     /** The PyTorch shape of {@code name}, a copy. */

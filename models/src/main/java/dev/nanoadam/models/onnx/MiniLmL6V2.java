@@ -1,5 +1,6 @@
 package dev.nanoadam.models.onnx;
 
+import dev.nanoadam.models.Transformer;
 import dev.nanoadam.models.text.WordPieceTokenizer;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -48,6 +49,21 @@ public final class MiniLmL6V2 {
     /** The model's weights under Hugging Face BERT names, PyTorch layouts. */
     public static BertWeights loadWeights() throws IOException {
         return BertWeights.fromOnnx(readGraph());
+    }
+
+    /**
+     * A {@link Transformer} holding the pretrained encoder and a new classification head of
+     * {@code numClasses} classes, initialised from {@code seed}.
+     */
+    public static Transformer loadTransformer(int numClasses, long seed) throws IOException {
+        return loadTransformer(loadWeights(), numClasses, seed);
+    }
+
+    /** As {@link #loadTransformer(int, long)}, from weights already loaded (they are copied, not shared). */
+    public static Transformer loadTransformer(BertWeights weights, int numClasses, long seed) {
+        Transformer model = new Transformer(weights.transformerConfig(numClasses), seed);
+        weights.loadInto(model);
+        return model;
     }
 
     /** The model's WordPiece tokenizer. */

@@ -1,5 +1,6 @@
 package dev.nanoadam.models.text;
 
+import dev.nanoadam.models.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -158,7 +159,12 @@ public final class WordPieceTokenizer {
     /** Parses the text of a {@code tokenizer.json}; {@code source} names it in errors. */
     @SuppressWarnings("unchecked")
     public static WordPieceTokenizer fromJson(String json, String source) {
-        Object root = Json.parse(json, source);
+        Object root;
+        try {
+            root = Json.parse(json);
+        } catch (Json.ParseException e) {
+            throw new IllegalArgumentException(source + ": invalid JSON " + e.getMessage(), e);
+        }
         if (!(root instanceof Map<?, ?>)) {
             throw new IllegalArgumentException(source + ": top level of a tokenizer.json must be an object");
         }

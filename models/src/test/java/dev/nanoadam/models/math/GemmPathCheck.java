@@ -16,7 +16,7 @@ public final class GemmPathCheck {
     }
 
     /** Runs the fixed products, checking each against the documented sequence; returns a hash of all results. */
-    static long run() {
+    public static long run() {
         int[][] shapes = {{1, 1, 1}, {7, 33, 65}, {65, 7, 33}, {33, 65, 7}, {13, 17, 300}, {97, 130, 64},
                           {200, 150, 600}};
         long hash = 1125899906842597L;
