@@ -26,6 +26,7 @@ public final class ProgressBar implements TrainingListener {
     private long lastDraw;
     private double smoothedLoss = Double.NaN;
     private long lastStep;
+    private int drawnLength;       // length of the line on screen, so a shorter one can blank its tail
 
     /**
      * @param interactive redraw in place (true on a terminal); false prints one line at the end
@@ -51,6 +52,7 @@ public final class ProgressBar implements TrainingListener {
         this.startNanos = System.nanoTime();
         this.lastDraw = startNanos - REDRAW_NANOS;
         this.smoothedLoss = Double.NaN;
+        this.drawnLength = 0;
     }
 
     @Override
@@ -61,7 +63,7 @@ public final class ProgressBar implements TrainingListener {
             long now = System.nanoTime();
             if (now - lastDraw >= REDRAW_NANOS || step == untilStep) {
                 lastDraw = now;
-                out.print("\r" + line(now));
+                out.print("\r" + padded(line(now)));
                 out.flush();
             }
         }
@@ -72,12 +74,19 @@ public final class ProgressBar implements TrainingListener {
         lastStep = step;
         long now = System.nanoTime();
         if (interactive) {
-            out.print("\r" + line(now) + "\n");
+            out.print("\r" + padded(line(now)) + "\n");
         } else {
             out.println(String.format(Locale.ROOT, "%s: %d steps in %.1f s, final loss %.4f", label,
                     step - firstStep, (now - startNanos) / 1e9, smoothedLoss));
         }
         out.flush();
+    }
+
+    /** The line, followed by enough blanks to cover a longer one drawn before it. */
+    private String padded(String line) {
+        String out = line.length() < drawnLength ? line + " ".repeat(drawnLength - line.length()) : line;
+        drawnLength = out.length();
+        return out;
     }
 
     String line(long now) {

@@ -43,6 +43,11 @@ class ProgressBarTest {
         assertTrue(out.endsWith("\n"));
         String last = out.substring(out.lastIndexOf('\r') + 1).strip();
         assertTrue(last.startsWith("pretrain [########################] 5000/5000"), last);
+        // Each redraw is at least as long as the one before, so no tail of a longer line survives.
+        String[] draws = out.substring(1, out.length() - 1).split("\r");   // between the first \r and the final \n
+        for (int i = 1; i < draws.length; i++) {
+            assertTrue(draws[i].length() >= draws[i - 1].length(), "redraw " + i + " is shorter: '" + draws[i] + "'");
+        }
     }
 
     @Test
