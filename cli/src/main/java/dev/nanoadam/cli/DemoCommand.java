@@ -50,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "NanoAdam's learning rate (default: ${DEFAULT-VALUE})")
     double lrNanoAdam;
 
-    @Option(names = "--lr-adamw", paramLabel = "LR", defaultValue = "3e-4",
+    @Option(names = "--lr-adamw", paramLabel = "LR", defaultValue = "1e-3",
             description = "AdamW's learning rate (default: ${DEFAULT-VALUE})")
     double lrAdamW;
 

@@ -59,7 +59,7 @@ final class FinetuneCommand implements Callable<Integer> {
     String optimizer;
 
     @Option(names = "--lr", paramLabel = "LR",
-            description = "learning rate (default: 5e-3 for nanoadam, 3e-4 for adamw, as the demo)")
+            description = "learning rate (default: 5e-3 for nanoadam, 1e-3 for adamw, as the demo)")
     Double lr;
 
     @Option(names = "--density", paramLabel = "K", defaultValue = "0.05",
@@ -130,7 +130,7 @@ final class FinetuneCommand implements Callable<Integer> {
             case "nanoadam" -> new OptimizerSpec(OptimizerSpec.Kind.NANOADAM, lr == null ? 5e-3 : lr, density,
                     finalDensity == null ? density : finalDensity, densityInterval, maskInterval,
                     OptimizerSpec.parseCriterion(criterion), options.backend, options.seed);
-            case "adamw" -> OptimizerSpec.adamw(lr == null ? 3e-4 : lr, options.backend);
+            case "adamw" -> OptimizerSpec.adamw(lr == null ? 1e-3 : lr, options.backend);
             default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; known: nanoadam, adamw");
         };
     }
