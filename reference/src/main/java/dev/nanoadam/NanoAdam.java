@@ -251,8 +251,9 @@ public final class NanoAdam implements Optimizer {
      * {@code StrictMath.pow(beta, tau)} for tau = 0, 1, 2, ..., kept in a table: fdlibm's pow
      * allocates scratch arrays on every call, and step() must not allocate. Once {@code 1 - beta^tau}
      * rounds to exactly 1.0 in double (beta^tau below 2^-54: tau about 37,000 for 0.999) every later
-     * power gives the same constants as 0.0 does, so the table stops there. It doubles in size when a
-     * step first needs a larger tau, a handful of times per run.
+     * power gives the same constants as 0.0 does, so the table stops there. It is filled up to that
+     * point, or 2^17 entries, when the optimizer is built; past 2^17 steps (only for betas above
+     * about 0.9997) a step that first needs a larger tau doubles it.
      */
     static final class Power {
         private final double beta;
@@ -261,7 +262,11 @@ public final class NanoAdam implements Optimizer {
 
         Power(double beta) {
             this.beta = beta;
+            grow(EAGER - 1);   // filled at build time, so that step() does not grow it for 2^17 steps
         }
+
+        /** Entries computed when the optimizer is built (1 MiB at most; 0.999 ends near 37,000). */
+        private static final int EAGER = 1 << 17;
 
         double of(long tau) {
             if (end >= 0 && tau >= end) {

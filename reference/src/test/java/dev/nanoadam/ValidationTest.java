@@ -248,16 +248,20 @@ class ValidationTest {
         Parameter d = ramp("enc.norm.weight", 300);
         try (NanoAdam opt = NanoAdam.builder().backend("cpu-scalar").maskInterval(1_000_000).stateType(StateType.BF16)
                 .build(List.of(s), List.of(d))) {
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 2_000; i++) {
                 opt.step();
             }
             long id = Thread.currentThread().threadId();
             long before = threads.getThreadAllocatedBytes(id);
-            for (int i = 0; i < 100; i++) {
+            int steps = 10_000;
+            for (int i = 0; i < steps; i++) {
                 opt.step();
             }
             long allocated = threads.getThreadAllocatedBytes(id) - before;
-            assertEquals(0, allocated, "bytes allocated by 100 non-refreshing steps");
+            // The JVM's own bookkeeping (a deoptimisation, a recompilation) may allocate a few dozen
+            // bytes once; an allocation in step() itself, 16 bytes at the very least, would show as
+            // 160,000 bytes or more over these steps.
+            assertTrue(allocated < 2_048, "bytes allocated by " + steps + " non-refreshing steps: " + allocated);
         }
         assertNotEquals(0, s.data()[0]);
     }
