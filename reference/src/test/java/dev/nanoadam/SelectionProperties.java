@@ -51,6 +51,40 @@ class SelectionProperties {
         }
     }
 
+    /**
+     * Many chunks of one large tensor, split over several tasks: the {@code cpu} backend's fast path
+     * reuses a chunk's threshold for the next one, so the data make it right, wrong and ambiguous:
+     * smooth Gaussians, a scale that drifts from chunk to chunk (the guess misses), a handful of
+     * distinct values (the threshold's ties are many and only some are taken), and runs of equal
+     * magnitudes with both signs of zero.
+     */
+    @Property(tries = 40, seed = "65537")
+    void manyChunksAgreeWithTheSort(@ForAll @LongRange(min = 1) long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int chunk = new int[] {16, 100, 1024, 4096}[r.nextInt(4)];
+        int n = chunk * (20 + r.nextInt(120)) + r.nextInt(chunk);
+        double density = new double[] {0.01, 0.05, 0.1, 0.3}[r.nextInt(4)];
+        int shape = r.nextInt(4);
+        float[] w0 = new float[n];
+        for (int i = 0; i < n; i++) {
+            double x = Gen.gaussian(r);
+            w0[i] = switch (shape) {
+                case 0 -> (float) (0.02 * x);
+                case 1 -> (float) (x * Math.pow(1.3, (i / chunk) % 17 - 8));
+                case 2 -> (float) Math.rint(2 * x) / 4;
+                default -> r.nextInt(3) == 0 ? (r.nextBoolean() ? 0f : -0f) : (float) (0.01 * Math.rint(8 * x));
+            };
+        }
+        int[] expected = oracle(Criterion.SMALLEST_MAGNITUDE, w0, new float[n], chunk, density, seed);
+        Parameter p = Parameter.of("w", w0.clone(), n);
+        try (NanoAdam opt = NanoAdam.builder().backend("cpu").chunkSize(chunk).density(density).maskInterval(1000)
+                .nonFinite(NonFinitePolicy.NONE).build(List.of(p), List.of())) {
+            opt.step();
+            Compare.exact("cpu seed=" + seed + " n=" + n + " chunk=" + chunk + " density=" + density + " shape="
+                    + shape + " mask", expected, opt.mask(p));
+        }
+    }
+
     /** Straight from §4's words, with a comparator instead of bit tricks. */
     static int[] oracle(Criterion c, float[] w, float[] g, int chunk, double density, long seed) {
         List<Integer> out = new ArrayList<>();

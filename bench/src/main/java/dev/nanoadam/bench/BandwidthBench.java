@@ -23,6 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code a[i] = b[i] + s*c[i]}) and a pure read ({@code sum |x|}), vectorised, on every core
  * through the same worker pool the {@code cpu} backend uses. Bytes per element: triad 12 (plus
  * the write-allocate of {@code a}), read 4.
+ *
+ * <p>{@code adamwTraffic} moves exactly the bytes of a dense AdamW step under the ERROR policy,
+ * without its arithmetic: a read pass over {@code g} (the check), then one pass that reads
+ * {@code g, w, m, v} and writes {@code w, m, v} back (20 bytes read and 12 written per element):
+ * the ceiling of that step on this machine.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +44,7 @@ public class BandwidthBench {
     private float[] a;
     private float[] b;
     private float[] c;
+    private float[] d;
     private final WorkerPool pool = WorkerPool.shared();
     private final double[] partial = new double[64];
     private int tasks;
@@ -71,6 +77,27 @@ public class BandwidthBench {
         partial[task] = sum;
     };
 
+    private final WorkerPool.Job rmwJob = (task, worker) -> {
+        int lo = bound(task);
+        int hi = bound(task + 1);
+        float[] g = b;
+        float[] w = a;
+        float[] m = c;
+        float[] v = d;
+        int i = lo;
+        for (; i + F.length() <= hi; i += F.length()) {
+            FloatVector gv = FloatVector.fromArray(F, g, i);
+            FloatVector.fromArray(F, w, i).sub(gv).intoArray(w, i);
+            FloatVector.fromArray(F, m, i).add(gv).intoArray(m, i);
+            FloatVector.fromArray(F, v, i).sub(gv).intoArray(v, i);
+        }
+        for (; i < hi; i++) {
+            w[i] -= g[i];
+            m[i] += g[i];
+            v[i] -= g[i];
+        }
+    };
+
     private int bound(int task) {
         long x = (long) task * n / tasks;
         return (int) (x - x % F.length());
@@ -81,6 +108,7 @@ public class BandwidthBench {
         a = new float[n];
         b = new float[n];
         c = new float[n];
+        d = new float[n];
         SplittableRandom r = new SplittableRandom(1);
         for (int i = 0; i < n; i++) {
             b[i] = (float) r.nextGaussian();
@@ -102,6 +130,13 @@ public class BandwidthBench {
         if (Math.abs(got - expected) > 1e-4 * expected) {
             throw new IllegalStateException("read sum " + got + ", expected " + expected);
         }
+        float w0 = a[12345];
+        float m0 = c[12345];
+        float v0 = d[12345];
+        adamwTraffic();
+        if (a[12345] != w0 - b[12345] || c[12345] != m0 + b[12345] || d[12345] != v0 - b[12345]) {
+            throw new IllegalStateException("adamwTraffic wrong at 12345");
+        }
         tasks = pool.size();
     }
 
@@ -118,6 +153,13 @@ public class BandwidthBench {
         for (int t = 0; t < tasks; t++) {
             sum += partial[t];
         }
+        return sum;
+    }
+
+    @Benchmark
+    public double adamwTraffic() {
+        double sum = read();
+        pool.run(tasks, rmwJob);
         return sum;
     }
 }

@@ -19,14 +19,18 @@ import jdk.incubator.vector.VectorSpecies;
  * Java does, and no FMA is used, so only the loop structure differs from the oracle; loop tails go
  * through the oracle's own routine.
  *
- * <p>Selection (§4) is a radix select on the 31-bit keys of each chunk: a 9-bit histogram of all
- * keys, then 8-bit histograms over the few candidates in the threshold's bin, then one vectorised
- * compaction that writes every index whose key is below the threshold and the lowest-index ties.
- * The weights are read once; the rest runs in a per-thread scratch of one chunk.
+ * <p>Selection (§4), chunk by chunk on every core: the keys of a chunk are computed into a
+ * per-thread scratch; neighbouring chunks have similar thresholds, so one branch-free vector pass
+ * counts the keys below a bracket around the previous chunk's threshold and compresses the few
+ * inside it into a candidate list, the K_c-th key is found among the candidates by a small radix
+ * select, and one vector compression writes the mask. When the threshold falls outside the
+ * bracket (the bracket widens and narrows to keep it rare), a 9-bit histogram of all keys finds
+ * the threshold's bin instead. The weights are read once; the rest runs in the scratch.
  *
- * <p>Masked update (§6): the non-finite check gathers the step's K gradients into a compact buffer
- * ({@code staged}); the update then gathers K weights block by block, runs the vector kernel on the
- * compact data and scatters the weights back.
+ * <p>Masked update (§6): the non-finite check gathers the step's K gradients with vector gathers
+ * into a compact buffer ({@code staged}), checking each vector as it arrives; the update then
+ * gathers the weights by the mask, block by block, runs the vector kernel on them with the compact
+ * gradients and moments, and scatters the weights back.
  *
  * <p>The vector width is chosen once per JVM by {@code -Dnanoadam.cpu.vectorBits} ({@code 64},
  * {@code 128}, {@code 256}, {@code 512}, or {@code scalar} to force every loop through the scalar
@@ -65,14 +69,12 @@ public final class VectorBackend extends HostBackend {
     // Per-worker scratch, [worker][...].
     private int[][] keys;        // [C] selection keys of one chunk
     private int[][] candidates;  // [C] candidate keys near the threshold
-    private int[][] candidateIndex; // [C + lanes] their chunk-local indices (bracket path)
-    private int[][] definiteIndex;  // [C + lanes] indices certainly in the mask (bracket path)
+    private int[][] definiteIndex;  // [C + lanes] the chunk's mask as ints, before narrowing to char
     private int[][] keys2;       // [C] a copy of the candidate keys that kthSmallest reorders
     private int[] guess;         // [worker] threshold key of the worker's previous chunk, or -1
     private int[] width;         // [worker] half-width of the bracket around the guess
     private int[][] hist;        // [4 * HIST1] four interleaved level-1 histograms; later levels reuse it
-    private float[][] wBlock;    // [BLOCK] gathered weights
-    private float[][] gBlock;    // [BLOCK] gathered gradients when the step was not checked
+    private int[][] flat;        // [BLOCK] chunk-local mask indices of one block, widened for gathers
     private float[][] mBlock;    // [BLOCK] widened BF16 m
     private float[][] vBlock;    // [BLOCK] widened BF16 v
     // Per SPARSE parameter: the gradients the check gathered, in mask order; capacity >= K.
@@ -102,14 +104,12 @@ public final class VectorBackend extends HostBackend {
         int c = layout.chunkSize();
         keys = new int[workers][c];
         candidates = new int[workers][c + I.length()];
-        candidateIndex = new int[workers][c + I.length()];
         definiteIndex = new int[workers][c + I.length()];
         keys2 = new int[workers][c];
         guess = new int[workers];
         width = new int[workers];
         hist = new int[workers][4 * HIST1];
-        wBlock = new float[workers][BLOCK];
-        gBlock = new float[workers][BLOCK];
+        flat = new int[workers][BLOCK];
         mBlock = new float[workers][BLOCK];
         vBlock = new float[workers][BLOCK];
         staged = new float[layout.sparseCount()][0];
@@ -191,11 +191,11 @@ public final class VectorBackend extends HostBackend {
 
     /**
      * The fast path: neighbouring chunks of a tensor have similar thresholds, so one vector pass
-     * writes every index whose key is below {@code guess - width} straight to the mask and keeps
-     * the few keys inside {@code [guess - width, guess + width]} as candidates. When the K_c-th key
-     * falls among them (nearly always), it is found among the candidates and the two sorted index
-     * lists are merged; otherwise returns false and the histogram path runs. The result is exact
-     * either way; the guess only decides how fast.
+     * counts the keys below {@code guess - width} and keeps the few inside
+     * {@code [guess - width, guess + width]} as candidates. When the K_c-th key falls among them
+     * (nearly always), it is found among the candidates and one compaction writes the mask;
+     * otherwise returns false and the histogram path runs. The result is exact either way; the
+     * guess only decides how fast.
      */
     private boolean bracketSelect(int[] key, int length, int kc, char[] out, int o, int worker) {
         int t = guess[worker];
@@ -203,82 +203,59 @@ public final class VectorBackend extends HostBackend {
         int lo = (int) Math.max(0L, (long) t - delta);
         int hi = (int) Math.min(SpecMath.MAX_KEY, (long) t + delta);
         int[] ck = candidates[worker];
-        int[] ci = candidateIndex[worker];
-        int[] def = definiteIndex[worker];
-        int definite = 0;
+        int below = 0;
         int nc = 0;
         int i = 0;
         if (!SCALAR) {
             int bound = I.loopBound(length);
-            IntVector idx = IntVector.zero(I).addIndex(1);
-            IntVector step = IntVector.broadcast(I, I.length());
-            for (; i < bound; i += I.length(), idx = idx.add(step)) {
+            for (; i < bound; i += I.length()) {
                 IntVector k = IntVector.fromArray(I, key, i);
-                VectorMask<Integer> below = k.compare(VectorOperators.LT, lo);
-                VectorMask<Integer> inside = k.compare(VectorOperators.LE, hi).andNot(below);
-                int nb = below.trueCount();
-                if (definite + nb > kc) {
-                    width[worker] = widen(delta);
-                    return false;
-                }
-                idx.compress(below).intoArray(def, definite);
-                definite += nb;
-                if (inside.anyTrue()) {
-                    idx.compress(inside).intoArray(ci, nc);
-                    k.compress(inside).intoArray(ck, nc);
-                    nc += inside.trueCount();
-                }
+                VectorMask<Integer> under = k.compare(VectorOperators.LT, lo);
+                VectorMask<Integer> inside = k.compare(VectorOperators.LE, hi).andNot(under);
+                below += under.trueCount();
+                // Unconditional: a branch on "any candidate here" would mispredict about half the time.
+                k.compress(inside).intoArray(ck, nc);
+                nc += inside.trueCount();
             }
         }
         for (; i < length; i++) {
             int x = key[i];
             if (x < lo) {
-                if (definite == kc) {
-                    width[worker] = widen(delta);
-                    return false;
-                }
-                def[definite++] = i;
+                below++;
             } else if (x <= hi) {
-                ck[nc] = x;
-                ci[nc++] = i;
+                ck[nc++] = x;
             }
         }
-        if (definite >= kc || kc > definite + nc) {
+        if (below >= kc || kc > below + nc) {
             width[worker] = widen(delta);
             return false;
         }
-        int need = kc - definite;
+        int need = kc - below;
         int[] scratch = keys2[worker];
         System.arraycopy(ck, 0, scratch, 0, nc);
         int threshold = kthSmallest(scratch, nc, need, hist[worker]);
+        // Every key equal to the threshold lies in the bracket, so the candidates tell how many
+        // there are; when all of them are taken (the usual case) no tie needs breaking.
         int ties = need;
-        for (int c = 0; c < nc; c++) {
-            if (ck[c] < threshold) {
-                ties--;
-            }
-        }
-        // The chosen candidates, in index order, compacted to the front of ci (branch-free).
-        int chosen = 0;
+        int equal = 0;
         for (int c = 0; c < nc; c++) {
             int x = ck[c];
-            int tie = x == threshold && ties > 0 ? 1 : 0;
-            ties -= tie;
-            ci[chosen] = ci[c];
-            chosen += x < threshold ? 1 : tie;
+            ties -= x < threshold ? 1 : 0;
+            equal += x == threshold ? 1 : 0;
         }
-        // Merge the two ascending index lists def[0, definite) and ci[0, chosen) into the mask.
-        int a = 0;
-        int b = 0;
-        for (int dst = o; dst < o + kc; dst++) {
-            if (b == chosen || (a < definite && def[a] < ci[b])) {
-                out[dst] = (char) def[a++];
-            } else {
-                out[dst] = (char) ci[b++];
-            }
+        int limit = threshold;
+        if (ties == equal && threshold < SpecMath.MAX_KEY) {
+            limit++;
+            ties = 0;
         }
-        if (nc > 256) {
+        compact(key, length, limit, ties, definiteIndex[worker], out, o);
+        // Keep about 6 to 16 standard deviations of the K_c-th key's rank inside the bracket: wide
+        // enough that the next chunk's threshold nearly always falls in it, narrow enough that
+        // few candidates are kept.
+        double sd = Math.sqrt(kc * (1.0 - (double) kc / length)) + 1;
+        if (nc > 16 * sd) {
             width[worker] = Math.max(1, delta >> 1);
-        } else if (nc < 48) {
+        } else if (nc < 6 * sd) {
             width[worker] = widen(delta + (delta >> 1));
         }
         guess[worker] = threshold;
@@ -325,7 +302,7 @@ public final class VectorBackend extends HostBackend {
                 ties--;
             }
         }
-        compact(key, length, threshold, ties, out, o);
+        compact(key, length, threshold, ties, definiteIndex[worker], out, o);
         return threshold;
     }
 
@@ -414,38 +391,49 @@ public final class VectorBackend extends HostBackend {
         return count;
     }
 
-    /** Writes, in ascending order, every index with key below {@code t} and the first {@code ties} equal to it. */
-    private static void compact(int[] key, int length, int t, int ties, char[] out, int o) {
-        int j = o;
+    /**
+     * Writes to {@code out[o..]}, in ascending order, every index whose key is below {@code t} and
+     * the first {@code ties} whose key equals it: vector compression into {@code scratch}
+     * (capacity {@code length} + one vector), then one narrowing copy.
+     */
+    private static void compact(int[] key, int length, int t, int ties, int[] scratch, char[] out, int o) {
+        int j = 0;
         int i = 0;
         if (!SCALAR) {
             int bound = I.loopBound(length);
-            for (; i < bound; i += I.length()) {
+            IntVector idx = IntVector.zero(I).addIndex(1);
+            IntVector step = IntVector.broadcast(I, I.length());
+            for (; i < bound; i += I.length(), idx = idx.add(step)) {
                 IntVector k = IntVector.fromArray(I, key, i);
-                long bits = k.compare(VectorOperators.LT, t).toLong();
+                VectorMask<Integer> take = k.compare(VectorOperators.LT, t);
                 if (ties > 0) {
                     long eq = k.compare(VectorOperators.EQ, t).toLong();
-                    while (eq != 0 && ties > 0) {
-                        long lowest = eq & -eq;
-                        bits |= lowest;
-                        eq ^= lowest;
-                        ties--;
+                    if (eq != 0) {
+                        long bits = take.toLong();
+                        while (eq != 0 && ties > 0) {
+                            long lowest = eq & -eq;
+                            bits |= lowest;
+                            eq ^= lowest;
+                            ties--;
+                        }
+                        take = VectorMask.fromLong(I, bits);
                     }
                 }
-                while (bits != 0) {
-                    out[j++] = (char) (i + Long.numberOfTrailingZeros(bits));
-                    bits &= bits - 1;
-                }
+                idx.compress(take).intoArray(scratch, j);
+                j += take.trueCount();
             }
         }
         for (; i < length; i++) {
             int k = key[i];
             if (k < t) {
-                out[j++] = (char) i;
+                scratch[j++] = i;
             } else if (k == t && ties > 0) {
-                out[j++] = (char) i;
+                scratch[j++] = i;
                 ties--;
             }
+        }
+        for (int c = 0; c < j; c++) {
+            out[o + c] = (char) scratch[c];
         }
     }
 
@@ -496,21 +484,57 @@ public final class VectorBackend extends HostBackend {
             int c0 = (int) ((long) task * chunks / tasks);
             int c1 = (int) ((long) (task + 1) * chunks / tasks);
             float[] st = staged[s];
+            int[] ix = flat[worker];
             taskBad[task] = -1;
             for (int c = c0; c < c1; c++) {
                 int j0 = c * full;
                 int kc = c == chunks - 1 ? last : full;
                 int base = c * chunk;
-                for (int j = j0; j < j0 + kc; j++) {
-                    st[j] = g[base + m[j]];
-                }
-                int bad = firstNonFinite(st, j0, j0 + kc);
-                if (bad >= 0) {
-                    taskBad[task] = base + m[bad];
-                    return;
+                for (int b = 0; b < kc; b += BLOCK) {
+                    int len = Math.min(BLOCK, kc - b);
+                    widen(m, j0 + b, len, ix);
+                    int bad = gatherChecked(g, base, ix, len, st, j0 + b);
+                    if (bad >= 0) {
+                        taskBad[task] = base + ix[bad];
+                        return;
+                    }
                 }
             }
         }
+    }
+
+    /** {@code ix[i] = m[j + i]} for {@code i < len}. */
+    private static void widen(char[] m, int j, int len, int[] ix) {
+        for (int i = 0; i < len; i++) {
+            ix[i] = m[j + i];
+        }
+    }
+
+    /**
+     * Gathers {@code g[base + ix[i]]} into {@code st[so + i]} for {@code i < len}, one vector at a
+     * time, and returns the first {@code i} whose gradient is NaN or infinite, or -1.
+     */
+    private static int gatherChecked(float[] g, int base, int[] ix, int len, float[] st, int so) {
+        int i = 0;
+        if (!SCALAR) {
+            int bound = F.loopBound(len);
+            for (; i < bound; i += F.length()) {
+                FloatVector x = FloatVector.fromArray(F, g, base, ix, i);
+                x.intoArray(st, so + i);
+                IntVector e = x.reinterpretAsInts().and(SpecMath.EXPONENT_BITS);
+                if (e.compare(VectorOperators.EQ, SpecMath.EXPONENT_BITS).anyTrue()) {
+                    break;
+                }
+            }
+        }
+        for (; i < len; i++) {
+            float x = g[base + ix[i]];
+            st[so + i] = x;
+            if (SpecMath.nonFinite(x)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** First index in [from, to) of a NaN or infinity, or -1. */
@@ -619,38 +643,28 @@ public final class VectorBackend extends HostBackend {
 
         /** Mask entries {@code j .. j+len} of one chunk starting at flat index {@code base}. */
         private void update(char[] m, int base, int j, int len, int worker) {
-            float[] wb = wBlock[worker];
-            for (int i = 0; i < len; i++) {
-                wb[i] = w[base + m[j + i]];
-            }
-            float[] gs = staged[s];
-            int go = j;
-            if (!checked) {
-                gs = gBlock[worker];
-                go = 0;
-                for (int i = 0; i < len; i++) {
-                    gs[i] = g[base + m[j + i]];
-                }
-            }
+            int[] ix = flat[worker];
+            widen(m, j, len, ix);
+            // Checked: the gradients wait in mask order in staged; unchecked: gathered here.
+            float[] gs = checked ? staged[s] : g;
+            int go = checked ? j : base;
+            int[] gix = checked ? null : ix;
             if (stateType == StateType.FP32) {
-                adam(wb, 0, gs, go, sparseM32[s], sparseV32[s], j, len, k);
-            } else {
-                float[] mb = mBlock[worker];
-                float[] vb = vBlock[worker];
-                short[] m16 = sparseM16[s];
-                short[] v16 = sparseV16[s];
-                for (int i = 0; i < len; i++) {
-                    mb[i] = SpecMath.bf16ToFloat(m16[j + i]);
-                    vb[i] = SpecMath.bf16ToFloat(v16[j + i]);
-                }
-                adam(wb, 0, gs, go, mb, vb, 0, len, k);
-                for (int i = 0; i < len; i++) {
-                    m16[j + i] = SpecMath.bf16(mb[i]);
-                    v16[j + i] = SpecMath.bf16(vb[i]);
-                }
+                adamMasked(w, base, ix, gs, go, gix, sparseM32[s], sparseV32[s], j, len, k);
+                return;
             }
+            float[] mb = mBlock[worker];
+            float[] vb = vBlock[worker];
+            short[] m16 = sparseM16[s];
+            short[] v16 = sparseV16[s];
             for (int i = 0; i < len; i++) {
-                w[base + m[j + i]] = wb[i];
+                mb[i] = SpecMath.bf16ToFloat(m16[j + i]);
+                vb[i] = SpecMath.bf16ToFloat(v16[j + i]);
+            }
+            adamMasked(w, base, ix, gs, go, gix, mb, vb, 0, len, k);
+            for (int i = 0; i < len; i++) {
+                m16[j + i] = SpecMath.bf16(mb[i]);
+                v16[j + i] = SpecMath.bf16(vb[i]);
             }
         }
     }
@@ -708,38 +722,59 @@ public final class VectorBackend extends HostBackend {
 
     /**
      * SPEC.md §6 on {@code len} consecutive elements: weights {@code w[wo..]}, gradients
-     * {@code g[go..]}, float32 moments {@code m[mo..]}, {@code v[mo..]}. One method, so the JIT keeps
-     * every vector in registers; no FMA.
+     * {@code g[go..]}, float32 moments {@code m[mo..]}, {@code v[mo..]}.
      */
     static void adam(float[] w, int wo, float[] g, int go, float[] m, float[] v, int mo, int len, StepConstants k) {
         int i = 0;
         if (!SCALAR) {
-            FloatVector b1 = FloatVector.broadcast(F, k.b1());
-            FloatVector b2 = FloatVector.broadcast(F, k.b2());
-            FloatVector c1 = FloatVector.broadcast(F, k.c1());
-            FloatVector c2 = FloatVector.broadcast(F, k.c2());
-            FloatVector bc2 = FloatVector.broadcast(F, k.bc2());
-            FloatVector eps = FloatVector.broadcast(F, k.eps());
-            FloatVector step = FloatVector.broadcast(F, k.stepSize());
-            FloatVector decay = FloatVector.broadcast(F, k.decay());
-            boolean decayOn = k.decayOn();
             int bound = F.loopBound(len);
             for (; i < bound; i += F.length()) {
-                FloatVector gv = FloatVector.fromArray(F, g, go + i);
-                FloatVector x = FloatVector.fromArray(F, w, wo + i);
-                if (decayOn) {
-                    x = x.mul(decay);
-                }
-                FloatVector m1 = b1.mul(FloatVector.fromArray(F, m, mo + i)).add(c1.mul(gv));
-                FloatVector v1 = b2.mul(FloatVector.fromArray(F, v, mo + i)).add(c2.mul(gv.mul(gv)));
-                FloatVector den = v1.sqrt().div(bc2).add(eps);
-                x.sub(step.mul(m1.div(den))).intoArray(w, wo + i);
-                m1.intoArray(m, mo + i);
-                v1.intoArray(v, mo + i);
+                FloatVector x = adamLanes(FloatVector.fromArray(F, w, wo + i), FloatVector.fromArray(F, g, go + i),
+                        m, v, mo + i, k);
+                x.intoArray(w, wo + i);
             }
         }
         for (; i < len; i++) {
             ScalarBackend.updateFp32(w, wo + i, g, go + i, m, v, mo + i, k);
         }
+    }
+
+    /**
+     * SPEC.md §6 on {@code len} masked elements of one chunk: weight {@code i} is
+     * {@code w[base + ix[i]]} (gathered, then scattered back), its gradient {@code g[go + i]} or,
+     * with an index map {@code gix}, {@code g[go + gix[i]]}; moments {@code m[mo + i]}, {@code v[mo + i]}.
+     */
+    static void adamMasked(float[] w, int base, int[] ix, float[] g, int go, int[] gix, float[] m, float[] v, int mo,
+                           int len, StepConstants k) {
+        int i = 0;
+        if (!SCALAR) {
+            int bound = F.loopBound(len);
+            for (; i < bound; i += F.length()) {
+                FloatVector gv = gix == null ? FloatVector.fromArray(F, g, go + i) : FloatVector.fromArray(F, g, go, gix, i);
+                FloatVector x = adamLanes(FloatVector.fromArray(F, w, base, ix, i), gv, m, v, mo + i, k);
+                x.intoArray(w, base, ix, i);
+            }
+        }
+        for (; i < len; i++) {
+            ScalarBackend.updateFp32(w, base + ix[i], g, go + (gix == null ? i : gix[i]), m, v, mo + i, k);
+        }
+    }
+
+    /**
+     * The arithmetic of SPEC.md §6 on one vector of weights {@code x} and gradients {@code gv}:
+     * updates the moments at {@code m[o..]}, {@code v[o..]} and returns the new weights. Lanewise
+     * operations round as the scalar ones do, and no FMA is used, so every lane equals
+     * {@link ScalarBackend#updateFp32}.
+     */
+    private static FloatVector adamLanes(FloatVector x, FloatVector gv, float[] m, float[] v, int o, StepConstants k) {
+        if (k.decayOn()) {
+            x = x.mul(k.decay());
+        }
+        FloatVector m1 = FloatVector.broadcast(F, k.b1()).mul(FloatVector.fromArray(F, m, o)).add(gv.mul(k.c1()));
+        FloatVector v1 = FloatVector.broadcast(F, k.b2()).mul(FloatVector.fromArray(F, v, o)).add(gv.mul(gv).mul(k.c2()));
+        FloatVector den = v1.sqrt().div(k.bc2()).add(k.eps());
+        m1.intoArray(m, o);
+        v1.intoArray(v, o);
+        return x.sub(m1.div(den).mul(k.stepSize()));
     }
 }

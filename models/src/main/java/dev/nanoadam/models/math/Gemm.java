@@ -43,8 +43,11 @@ public final class Gemm {
 
     /** Inner-dimension depth of one micro-kernel call: a {@code KC x NR} B panel stays in L1. */
     static final int KC = 256;
-    /** Rows of C per packed block (a multiple of MR); bounds packed A at {@code MB * PANEL_STRIDE} floats. */
-    static final int MB = 1024 / MR * MR;
+    /**
+     * Rows of C per packed block: 1024 rounded up to a multiple of MR, so that 1024 rows are one
+     * block; bounds packed A at {@code MB * PANEL_STRIDE} floats.
+     */
+    static final int MB = (1024 + MR - 1) / MR * MR;
     /** Columns of C per packed block (a multiple of every NR); bounds packed B at {@code KB * NB}. */
     static final int NB = 1024;
     /** Inner dimension per packed block (a multiple of KC): C is re-read from memory once per KB. */
@@ -331,14 +334,15 @@ public final class Gemm {
         pBias = bias;
         pBiasOff = 0;
         try {
-            for (int i0 = 0; i0 < m; i0 += MB) {
-                int mb = Math.min(MB, m - i0);
-                int panelsM = (mb + MR - 1) / MR;
-                for (int j0 = 0; j0 < n; j0 += NB) {
-                    int nb = Math.min(NB, n - j0);
-                    int panelsN = (nb + NR - 1) / NR;
-                    chooseTiles(panelsM, panelsN);
-                    for (int p0 = 0; p0 < k; p0 += KB) {
+            // B's block is packed once and serves every block of rows (the order of the serial path).
+            for (int j0 = 0; j0 < n; j0 += NB) {
+                int nb = Math.min(NB, n - j0);
+                int panelsN = (nb + NR - 1) / NR;
+                for (int p0 = 0; p0 < k; p0 += KB) {
+                    for (int i0 = 0; i0 < m; i0 += MB) {
+                        int mb = Math.min(MB, m - i0);
+                        int panelsM = (mb + MR - 1) / MR;
+                        chooseTiles(panelsM, panelsN);
                         bI0 = i0;
                         bMb = mb;
                         bJ0 = j0;
@@ -346,7 +350,7 @@ public final class Gemm {
                         bP0 = p0;
                         bKb = Math.min(KB, k - p0);
                         packTasksA = (panelsM + PACK_PANELS_A - 1) / PACK_PANELS_A;
-                        int packTasksB = (panelsN + PACK_PANELS_B - 1) / PACK_PANELS_B;
+                        int packTasksB = i0 == 0 ? (panelsN + PACK_PANELS_B - 1) / PACK_PANELS_B : 0;
                         WorkerPool.forEach(packTasksA + packTasksB, PACK);
                         WorkerPool.forEach(tilesM * ((panelsN + tilePanelsN - 1) / tilePanelsN), COMPUTE);
                     }
