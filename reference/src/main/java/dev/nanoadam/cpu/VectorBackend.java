@@ -115,8 +115,17 @@ public final class VectorBackend extends HostBackend {
         staged = new float[layout.sparseCount()][0];
     }
 
-    private static int tasksFor(long work, int limit, int maxTasks) {
+    /**
+     * Tasks for a job of {@code work} elements: at most {@code limit} and {@code maxTasks}, none
+     * smaller than MIN_TASK, and a multiple of the worker count once there are that many, so that
+     * equal tasks keep every worker busy to the end (5 tasks on 2 workers would leave one worker
+     * a sixth of the job alone).
+     */
+    private int tasksFor(long work, int limit, int maxTasks) {
         long t = Math.min(work / MIN_TASK, Math.min(limit, maxTasks));
+        if (t > workers) {
+            t -= t % workers;
+        }
         return (int) Math.max(1, t);
     }
 
