@@ -9,8 +9,10 @@ import dev.nanoadam.spi.StepConstants;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -40,6 +42,8 @@ public final class VectorBackend extends HostBackend {
     static final boolean SCALAR;
     static final VectorSpecies<Float> F;
     static final VectorSpecies<Integer> I;
+    /** Shorts, as many lanes as I (except at 64 bits): the mask's 16-bit indices, widened by {@link #widen}. */
+    static final VectorSpecies<Short> HALF;
 
     static {
         String bits = System.getProperty("nanoadam.cpu.vectorBits", "preferred");
@@ -54,6 +58,7 @@ public final class VectorBackend extends HostBackend {
                     "nanoadam.cpu.vectorBits = " + bits + ": must be 64, 128, 256, 512, scalar or preferred");
         };
         I = VectorSpecies.of(int.class, F.vectorShape());
+        HALF = VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 2)));
     }
 
     private static final int LEVEL1_SHIFT = 22;   // the first radix level looks at key bits 30..22
@@ -441,7 +446,15 @@ public final class VectorBackend extends HostBackend {
                 ties--;
             }
         }
-        for (int c = 0; c < j; c++) {
+        int c = 0;
+        if (!SCALAR && HALF.length() == I.length()) {
+            int bound = I.loopBound(j);
+            for (; c < bound; c += I.length()) {
+                ((ShortVector) IntVector.fromArray(I, scratch, c).convertShape(VectorOperators.I2S, HALF, 0))
+                        .intoCharArray(out, o + c);
+            }
+        }
+        for (; c < j; c++) {
             out[o + c] = (char) scratch[c];
         }
     }
@@ -512,9 +525,17 @@ public final class VectorBackend extends HostBackend {
         }
     }
 
-    /** {@code ix[i] = m[j + i]} for {@code i < len}. */
+    /** {@code ix[i] = m[j + i]} for {@code i < len}: unsigned 16-bit indices widened to int. */
     private static void widen(char[] m, int j, int len, int[] ix) {
-        for (int i = 0; i < len; i++) {
+        int i = 0;
+        if (!SCALAR && HALF.length() == I.length()) {
+            int bound = I.loopBound(len);
+            for (; i < bound; i += I.length()) {
+                ((IntVector) ShortVector.fromCharArray(HALF, m, j + i).convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0))
+                        .intoArray(ix, i);
+            }
+        }
+        for (; i < len; i++) {
             ix[i] = m[j + i];
         }
     }
