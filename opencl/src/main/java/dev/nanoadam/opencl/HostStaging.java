@@ -1,6 +1,7 @@
 package dev.nanoadam.opencl;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
@@ -16,7 +17,8 @@ import org.jocl.Pointer;
 final class HostStaging implements AutoCloseable {
     private Arena arena;
     private long capacity;
-    ByteBuffer bytes;     // the whole region, native byte order, position 0
+    MemorySegment segment; // the whole region
+    ByteBuffer bytes;     // the same memory, native byte order, position 0
     FloatBuffer floats;   // the same memory as floats
     CharBuffer chars;     // ... as unsigned 16-bit values (masks)
     ShortBuffer shorts;   // ... as 16-bit values (bfloat16 moments)
@@ -30,7 +32,8 @@ final class HostStaging implements AutoCloseable {
         close();
         long size = Math.max(need, 64);
         arena = Arena.ofShared();
-        bytes = arena.allocate(size, 64).asByteBuffer().order(ByteOrder.nativeOrder());
+        segment = arena.allocate(size, 64);
+        bytes = segment.asByteBuffer().order(ByteOrder.nativeOrder());
         floats = bytes.asFloatBuffer();
         chars = bytes.asCharBuffer();
         shorts = bytes.asShortBuffer();
@@ -47,6 +50,7 @@ final class HostStaging implements AutoCloseable {
         if (arena != null) {
             arena.close();
             arena = null;
+            segment = null;
             bytes = null;
             floats = null;
             chars = null;

@@ -6,11 +6,14 @@ import static org.jocl.CL.CL_TRUE;
 import dev.nanoadam.Criterion;
 import dev.nanoadam.MomentPolicy;
 import dev.nanoadam.StateType;
+import dev.nanoadam.cpu.MaskedCopy;
+import dev.nanoadam.cpu.WorkerPool;
 import dev.nanoadam.spi.Backend;
 import dev.nanoadam.spi.Layout;
 import dev.nanoadam.spi.Selection;
 import dev.nanoadam.spi.SpecMath;
 import dev.nanoadam.spi.StepConstants;
+import java.lang.foreign.MemorySegment;
 import java.util.Map;
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -43,6 +46,10 @@ import org.jocl.cl_command_queue;
  * before it are not waited for one by one.
  */
 public final class OpenClBackend implements Backend {
+    /** Mask entries widened and copied per block by {@link MaskedJob}. */
+    private static final int BLOCK = 1024;
+    /** Entries below which a masked copy runs on one thread. */
+    private static final int MIN_TASK = 1 << 15;
 
     /** Where the selection keeps a chunk's keys (SPEC.md §10). */
     public enum KeyPlacement {
@@ -108,7 +115,9 @@ public final class OpenClBackend implements Backend {
     private final DeviceBuffer placeholder; // [1 int] stands for a buffer argument a kernel does not read
     private final HostStaging hostG = new HostStaging();   // gradients on their way in
     private final HostStaging hostW = new HostStaging();   // weights in and out; masks and moments out
-    private float[] gather = new float[0];                 // [capacity] gather/scatter scratch on the heap
+    private final WorkerPool pool = WorkerPool.shared();
+    private final int[][] indexBlock = new int[pool.size()][BLOCK]; // [worker][BLOCK] widened mask indices
+    private final MaskedJob masked = new MaskedJob();
     private final int[] answer = new int[1];
     private final Pointer answerPointer = Pointer.to(answer);
 
@@ -257,9 +266,6 @@ public final class OpenClBackend implements Backend {
         }
         hostG.ensure(bytes);
         hostW.ensure(bytes);
-        if (gather.length < count) {
-            gather = new float[count];
-        }
     }
 
     // ---- §4 selection ------------------------------------------------------------------------------
@@ -360,8 +366,7 @@ public final class OpenClBackend implements Backend {
         }
         int full = usePending ? pendingKFull[s] : kFull[s];
         int chunks = chunks(s);
-        gatherMasked(g, local, total, full, chunks);
-        hostG.floats.put(0, gather, 0, total);
+        masked.copy(true, g, local, total, full, chunks, hostG.segment);
         write(sparseG[s], hostG, 4L * total, false);
         staged[s] = usePending ? STAGED_PENDING : STAGED_CURRENT;
         int bad = runCheck(sparseG[s], total);
@@ -456,19 +461,16 @@ public final class OpenClBackend implements Backend {
         int full = kFull[s];
         int chunks = chunks(s);
         if (!checked || staged[s] != STAGED_CURRENT) {
-            gatherMasked(g, local, total, full, chunks);
-            hostG.floats.put(0, gather, 0, total);
+            masked.copy(true, g, local, total, full, chunks, hostG.segment);
             write(sparseG[s], hostG, 4L * total, false);
         }
         staged[s] = STAGED_NONE;
-        gatherMasked(w, local, total, full, chunks);
-        hostW.floats.put(0, gather, 0, total);
+        masked.copy(true, w, local, total, full, chunks, hostW.segment);
         write(weights, hostW, 4L * total, false);
         updater.launch(stateType, sparseG[s], weights, sparseM[s], sparseV[s], total, k);
         kernelLaunches++;
         read(weights, hostW, 4L * total);
-        hostW.floats.get(0, gather, 0, total);
-        scatterMasked(w, local, total, full, chunks);
+        masked.copy(false, w, local, total, full, chunks, hostW.segment);
     }
 
     @Override
@@ -491,28 +493,59 @@ public final class OpenClBackend implements Backend {
         hostW.floats.get(0, w, 0, n);
     }
 
-    /** gather[j] = src[flat index of mask entry j], j in [0, total). */
-    private void gatherMasked(float[] src, char[] local, int total, int full, int chunks) {
-        float[] dst = gather;
-        int j = 0;
-        for (int c = 0; c < chunks; c++) {
-            int end = c == chunks - 1 ? total : j + full;
-            int base = c * chunk;
-            for (; j < end; j++) {
-                dst[j] = src[base + local[j]];
+    /**
+     * Copies the masked entries of one SPARSE tensor between the tensor and a host staging region
+     * (entry j at byte 4j, native order), chunks spread over the cpu backend's worker pool, with
+     * vector gathers and scatters. Allocation-free: one instance, reset per call.
+     */
+    private final class MaskedJob implements WorkerPool.Job {
+        private boolean toHost;
+        private float[] array;
+        private char[] local;
+        private int total;
+        private int full;
+        private int chunks;
+        private MemorySegment region;
+        private int tasks;
+
+        /** {@code toHost}: region[j] = array[flat index of entry j]; otherwise the reverse. */
+        void copy(boolean toHost, float[] array, char[] local, int total, int full, int chunks, MemorySegment region) {
+            this.toHost = toHost;
+            this.array = array;
+            this.local = local;
+            this.total = total;
+            this.full = full;
+            this.chunks = chunks;
+            this.region = region;
+            int workers = pool.size();
+            int t = (int) Math.min(total / MIN_TASK, Math.min(chunks, 4L * workers));
+            this.tasks = Math.max(1, t > workers ? t - t % workers : t);
+            try {
+                pool.run(tasks, this);
+            } finally {
+                this.array = null;
+                this.region = null;
             }
         }
-    }
 
-    /** dst[flat index of mask entry j] = gather[j], j in [0, total). */
-    private void scatterMasked(float[] dst, char[] local, int total, int full, int chunks) {
-        float[] src = gather;
-        int j = 0;
-        for (int c = 0; c < chunks; c++) {
-            int end = c == chunks - 1 ? total : j + full;
-            int base = c * chunk;
-            for (; j < end; j++) {
-                dst[base + local[j]] = src[j];
+        @Override
+        public void run(int task, int worker) {
+            int c0 = (int) ((long) task * chunks / tasks);
+            int c1 = (int) ((long) (task + 1) * chunks / tasks);
+            int[] ix = indexBlock[worker];
+            for (int c = c0; c < c1; c++) {
+                int j0 = c * full;
+                int end = c == chunks - 1 ? total : j0 + full;
+                int base = c * chunk;
+                for (int j = j0; j < end; j += BLOCK) {
+                    int len = Math.min(BLOCK, end - j);
+                    MaskedCopy.widen(local, j, len, ix);
+                    if (toHost) {
+                        MaskedCopy.gather(array, base, ix, len, region, 4L * j);
+                    } else {
+                        MaskedCopy.scatter(region, 4L * j, ix, len, array, base);
+                    }
+                }
             }
         }
     }
@@ -704,6 +737,5 @@ public final class OpenClBackend implements Backend {
         hostW.close();
         mask = pendingMask = sparseM = sparseV = sparseG = denseM = denseV = denseG = null;
         maskHost = pendingHost = null;
-        gather = null;
     }
 }

@@ -42,7 +42,7 @@ public final class VectorBackend extends HostBackend {
     static final boolean SCALAR;
     static final VectorSpecies<Float> F;
     static final VectorSpecies<Integer> I;
-    /** Shorts, as many lanes as I (except at 64 bits): the mask's 16-bit indices, widened by {@link #widen}. */
+    /** Shorts, as many lanes as I (except at 64 bits): the mask's 16-bit indices, widened by {@link MaskedCopy#widen}. */
     static final VectorSpecies<Short> HALF;
 
     static {
@@ -514,7 +514,7 @@ public final class VectorBackend extends HostBackend {
                 int base = c * chunk;
                 for (int b = 0; b < kc; b += BLOCK) {
                     int len = Math.min(BLOCK, kc - b);
-                    widen(m, j0 + b, len, ix);
+                    MaskedCopy.widen(m, j0 + b, len, ix);
                     int bad = gatherChecked(g, base, ix, len, st, j0 + b);
                     if (bad >= 0) {
                         taskBad[task] = base + ix[bad];
@@ -522,21 +522,6 @@ public final class VectorBackend extends HostBackend {
                     }
                 }
             }
-        }
-    }
-
-    /** {@code ix[i] = m[j + i]} for {@code i < len}: unsigned 16-bit indices widened to int. */
-    private static void widen(char[] m, int j, int len, int[] ix) {
-        int i = 0;
-        if (!SCALAR && HALF.length() == I.length()) {
-            int bound = I.loopBound(len);
-            for (; i < bound; i += I.length()) {
-                ((IntVector) ShortVector.fromCharArray(HALF, m, j + i).convertShape(VectorOperators.ZERO_EXTEND_S2I, I, 0))
-                        .intoArray(ix, i);
-            }
-        }
-        for (; i < len; i++) {
-            ix[i] = m[j + i];
         }
     }
 
@@ -674,7 +659,7 @@ public final class VectorBackend extends HostBackend {
         /** Mask entries {@code j .. j+len} of one chunk starting at flat index {@code base}. */
         private void update(char[] m, int base, int j, int len, int worker) {
             int[] ix = flat[worker];
-            widen(m, j, len, ix);
+            MaskedCopy.widen(m, j, len, ix);
             // Checked: the gradients wait in mask order in staged; unchecked: gathered here.
             float[] gs = checked ? staged[s] : g;
             int go = checked ? j : base;
