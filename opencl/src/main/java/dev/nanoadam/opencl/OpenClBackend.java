@@ -14,6 +14,7 @@ import dev.nanoadam.spi.Selection;
 import dev.nanoadam.spi.SpecMath;
 import dev.nanoadam.spi.StepConstants;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Map;
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -118,6 +119,7 @@ public final class OpenClBackend implements Backend {
     private final WorkerPool pool = WorkerPool.shared();
     private final int[][] indexBlock = new int[pool.size()][BLOCK]; // [worker][BLOCK] widened mask indices
     private final MaskedJob masked = new MaskedJob();
+    private final DenseJob dense = new DenseJob();
     private final int[] answer = new int[1];
     private final Pointer answerPointer = Pointer.to(answer);
 
@@ -384,7 +386,7 @@ public final class OpenClBackend implements Backend {
         if (n == 0) {
             return -1;
         }
-        hostG.floats.put(0, g, 0, n);
+        dense.copy(true, g, n, hostG.segment);
         write(denseG[d], hostG, 4L * n, false);
         denseStaged[d] = true;
         return runCheck(denseG[d], n);
@@ -481,16 +483,16 @@ public final class OpenClBackend implements Backend {
             return;
         }
         if (!checked || !denseStaged[d]) {
-            hostG.floats.put(0, g, 0, n);
+            dense.copy(true, g, n, hostG.segment);
             write(denseG[d], hostG, 4L * n, false);
         }
         denseStaged[d] = false;
-        hostW.floats.put(0, w, 0, n);
+        dense.copy(true, w, n, hostW.segment);
         write(weights, hostW, 4L * n, false);
         updater.launch(stateType, denseG[d], weights, denseM[d], denseV[d], n, k);
         kernelLaunches++;
         read(weights, hostW, 4L * n);
-        hostW.floats.get(0, w, 0, n);
+        dense.copy(false, w, n, hostW.segment);
     }
 
     /**
@@ -546,6 +548,47 @@ public final class OpenClBackend implements Backend {
                         MaskedCopy.scatter(region, 4L * j, ix, len, array, base);
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Copies a DENSE tensor between the heap and a host staging region (native-order floats from
+     * byte 0), in pieces spread over the cpu backend's worker pool: one thread's memory copy does
+     * not keep up with the transfers. Allocation-free: one instance, reset per call.
+     */
+    private final class DenseJob implements WorkerPool.Job {
+        private boolean toHost;
+        private float[] array;
+        private int n;
+        private MemorySegment region;
+        private int tasks;
+
+        /** {@code toHost}: region = array[0, n); otherwise the reverse. */
+        void copy(boolean toHost, float[] array, int n, MemorySegment region) {
+            this.toHost = toHost;
+            this.array = array;
+            this.n = n;
+            this.region = region;
+            int workers = pool.size();
+            int t = (int) Math.min(n / (4L * MIN_TASK), 4L * workers);
+            this.tasks = Math.max(1, t > workers ? t - t % workers : t);
+            try {
+                pool.run(tasks, this);
+            } finally {
+                this.array = null;
+                this.region = null;
+            }
+        }
+
+        @Override
+        public void run(int task, int worker) {
+            int lo = (int) ((long) task * n / tasks);
+            int hi = (int) ((long) (task + 1) * n / tasks);
+            if (toHost) {
+                MemorySegment.copy(array, lo, region, ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * lo, hi - lo);
+            } else {
+                MemorySegment.copy(region, ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * lo, array, lo, hi - lo);
             }
         }
     }

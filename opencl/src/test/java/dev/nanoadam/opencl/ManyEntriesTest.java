@@ -1,9 +1,12 @@
 package dev.nanoadam.opencl;
 
+import dev.nanoadam.AdamW;
+import dev.nanoadam.Moments;
 import dev.nanoadam.NanoAdam;
 import dev.nanoadam.NonFinitePolicy;
 import dev.nanoadam.Parameter;
 import dev.nanoadam.StateType;
+import dev.nanoadam.testing.Compare;
 import dev.nanoadam.testing.Gen;
 import dev.nanoadam.testing.Lockstep;
 import java.util.List;
@@ -13,9 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A tensor with enough mask entries (about 270,000) that the host's gathers and scatters of the
- * masked gradients and weights are split over several workers, each with its own block of
- * widened indices: bit-identical to cpu-scalar after every step, with the gradients gathered by
+ * Tensors large enough that the host's copies are split over several workers: a SPARSE tensor
+ * with about 270,000 mask entries (gathers and scatters of the masked gradients and weights, each
+ * worker with its own block of widened indices) and a DENSE one of a million entries (plain
+ * copies in pieces). Bit-identical to cpu-scalar after every step, with the gradients copied by
  * the check (ERROR) and by the update itself (NONE).
  */
 class ManyEntriesTest {
@@ -46,6 +50,32 @@ class ManyEntriesTest {
                 y.step();
                 Lockstep.assertSameState("n=" + N + ", " + policy + ", after step " + t + ": ", x, y, List.of(a),
                         List.of(b));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = NonFinitePolicy.class, names = {"ERROR", "NONE"})
+    void denseCopiesSpreadOverWorkersAgree(NonFinitePolicy policy) {
+        long seed = 2_097_152L + policy.ordinal();
+        float[] w = Gen.weights(new SplittableRandom(seed), N, 0.02f, 0.3);
+        Parameter a = Parameter.of("classifier.weight", w.clone(), N);
+        Parameter b = Parameter.of("classifier.weight", w.clone(), N);
+        AdamW.Builder builder = AdamW.builder().nonFinite(policy).lr(1e-3).weightDecay(0.01);
+        try (AdamW x = builder.backend("cpu-scalar").build(List.of(a));
+             AdamW y = builder.backend("opencl").build(List.of(b))) {
+            for (int t = 0; t < 3; t++) {
+                float[] g = Gen.gradients(new SplittableRandom(seed * 31 + t), N, 0.01f, 0.2);
+                System.arraycopy(g, 0, a.grad(), 0, N);
+                System.arraycopy(g, 0, b.grad(), 0, N);
+                x.step();
+                y.step();
+                String where = "AdamW n=" + N + ", " + policy + ", after step " + t + ": ";
+                Compare.exact(where + "weights", a.data(), b.data());
+                Moments mx = x.moments(a);
+                Moments my = y.moments(b);
+                Compare.exact(where + "m", mx.m(), my.m());
+                Compare.exact(where + "v", mx.v(), my.v());
             }
         }
     }
