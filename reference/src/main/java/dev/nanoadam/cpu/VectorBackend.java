@@ -74,7 +74,7 @@ public final class VectorBackend extends HostBackend {
     // Per-worker scratch, [worker][...].
     private int[][] keys;        // [C] selection keys of one chunk
     private int[][] candidates;  // [C] candidate keys near the threshold
-    private int[][] definiteIndex;  // [C + lanes] the chunk's mask as ints, before narrowing to char
+    private int[][] maskInts;  // [C + lanes] the chunk's mask as ints, before narrowing to char
     private int[][] keys2;       // [C] a copy of the candidate keys that kthSmallest reorders
     private int[] guess;         // [worker] threshold key of the worker's previous chunk, or -1
     private int[] width;         // [worker] half-width of the bracket around the guess
@@ -109,7 +109,7 @@ public final class VectorBackend extends HostBackend {
         int c = layout.chunkSize();
         keys = new int[workers][c];
         candidates = new int[workers][c + I.length()];
-        definiteIndex = new int[workers][c + I.length()];
+        maskInts = new int[workers][c + I.length()];
         keys2 = new int[workers][c];
         guess = new int[workers];
         width = new int[workers];
@@ -262,7 +262,7 @@ public final class VectorBackend extends HostBackend {
             limit++;
             ties = 0;
         }
-        compact(key, length, limit, ties, definiteIndex[worker], out, o);
+        compact(key, length, limit, ties, maskInts[worker], out, o);
         // Keep about 6 to 16 standard deviations of the K_c-th key's rank inside the bracket: wide
         // enough that the next chunk's threshold nearly always falls in it, narrow enough that
         // few candidates are kept.
@@ -316,7 +316,7 @@ public final class VectorBackend extends HostBackend {
                 ties--;
             }
         }
-        compact(key, length, threshold, ties, definiteIndex[worker], out, o);
+        compact(key, length, threshold, ties, maskInts[worker], out, o);
         return threshold;
     }
 
