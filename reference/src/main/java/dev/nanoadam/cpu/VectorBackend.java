@@ -63,7 +63,7 @@ public final class VectorBackend extends HostBackend {
 
     private static final int LEVEL1_SHIFT = 22;   // the first radix level looks at key bits 30..22
     private static final int HIST1 = 1 << 9;      // its bins
-    private static final int SMALL = 32;          // candidates sorted directly below this count
+    private static final int SMALL = 32;          // candidates insertion-sorted at or below this count
     private static final int BLOCK = 1024;        // mask entries gathered per block in the update
     private static final int MIN_TASK = 1 << 15;  // elements below which a job runs on one thread
 
@@ -322,27 +322,54 @@ public final class VectorBackend extends HostBackend {
 
     /**
      * The {@code need}-th smallest (1-based) of {@code a[0, count)}; reorders {@code a}. Each round
-     * spreads the keys' current range over 256 bins, keeps the bin holding the answer (branch-free),
-     * and stops when few keys or a single value remain.
+     * finds the keys' range (vector min and max), spreads it over about one bin per key (16 to 256
+     * bins), keeps the bin holding the answer (branch-free), and stops when a single value or few
+     * enough keys for an insertion sort remain.
      */
     private static int kthSmallest(int[] a, int count, int need, int[] h) {
         while (true) {
             if (count <= SMALL) {
-                Arrays.sort(a, 0, count);
+                for (int i = 1; i < count; i++) {
+                    int x = a[i];
+                    int j = i - 1;
+                    while (j >= 0 && a[j] > x) {
+                        a[j + 1] = a[j];
+                        j--;
+                    }
+                    a[j + 1] = x;
+                }
                 return a[need - 1];
             }
-            int min = a[0];
-            int max = a[0];
-            for (int c = 1; c < count; c++) {
+            int min;
+            int max;
+            int c = 0;
+            if (!SCALAR && count >= I.length()) {
+                IntVector lo = IntVector.fromArray(I, a, 0);
+                IntVector hi = lo;
+                int bound = I.loopBound(count);
+                for (c = I.length(); c < bound; c += I.length()) {
+                    IntVector x = IntVector.fromArray(I, a, c);
+                    lo = lo.min(x);
+                    hi = hi.max(x);
+                }
+                min = lo.reduceLanes(VectorOperators.MIN);
+                max = hi.reduceLanes(VectorOperators.MAX);
+            } else {
+                min = a[0];
+                max = a[0];
+                c = 1;
+            }
+            for (; c < count; c++) {
                 min = Math.min(min, a[c]);
                 max = Math.max(max, a[c]);
             }
             if (min == max) {
                 return min;
             }
-            int shift = Math.max(0, 32 - Integer.numberOfLeadingZeros(max - min) - 8);
-            Arrays.fill(h, 0, 256, 0);
-            for (int c = 0; c < count; c++) {
+            int bits = Math.max(4, Math.min(8, 32 - Integer.numberOfLeadingZeros(count - 1)));
+            int shift = Math.max(0, 32 - Integer.numberOfLeadingZeros(max - min) - bits);
+            Arrays.fill(h, 0, 1 << bits, 0);
+            for (c = 0; c < count; c++) {
                 h[(a[c] - min) >>> shift]++;
             }
             int b = 0;
@@ -351,7 +378,7 @@ public final class VectorBackend extends HostBackend {
                 b++;
             }
             int kept = 0;
-            for (int c = 0; c < count; c++) {
+            for (c = 0; c < count; c++) {
                 int x = a[c];
                 a[kept] = x;
                 kept += ((x - min) >>> shift) == b ? 1 : 0;
