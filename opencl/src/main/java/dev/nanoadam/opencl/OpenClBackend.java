@@ -496,31 +496,27 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * Copies the masked entries of one SPARSE tensor between the tensor and a host staging region
-     * (entry j at byte 4j, native order), chunks spread over the cpu backend's worker pool, with
-     * vector gathers and scatters. Allocation-free: one instance, reset per call.
+     * A copy between a heap tensor and a host staging region, in tasks spread over the cpu
+     * backend's worker pool (one thread's memory copy does not keep up with the transfers).
+     * Allocation-free: one instance per kind, reset per call.
      */
-    private final class MaskedJob implements WorkerPool.Job {
-        private boolean toHost;
-        private float[] array;
-        private char[] local;
-        private int total;
-        private int full;
-        private int chunks;
-        private MemorySegment region;
-        private int tasks;
+    private abstract class HostCopy implements WorkerPool.Job {
+        boolean toHost;
+        float[] array;
+        MemorySegment region;
+        int tasks;
 
-        /** {@code toHost}: region[j] = array[flat index of entry j]; otherwise the reverse. */
-        void copy(boolean toHost, float[] array, char[] local, int total, int full, int chunks, MemorySegment region) {
+        /**
+         * Runs the copy in at most {@code limit} tasks of at least {@code minTask} elements each,
+         * a multiple of the worker count once there are that many.
+         */
+        final void start(boolean toHost, float[] array, MemorySegment region, long elements, long minTask,
+                         int limit) {
             this.toHost = toHost;
             this.array = array;
-            this.local = local;
-            this.total = total;
-            this.full = full;
-            this.chunks = chunks;
             this.region = region;
             int workers = pool.size();
-            int t = (int) Math.min(total / MIN_TASK, Math.min(chunks, 4L * workers));
+            int t = (int) Math.min(elements / minTask, Math.min(limit, 4L * workers));
             this.tasks = Math.max(1, t > workers ? t - t % workers : t);
             try {
                 pool.run(tasks, this);
@@ -528,6 +524,23 @@ public final class OpenClBackend implements Backend {
                 this.array = null;
                 this.region = null;
             }
+        }
+    }
+
+    /** The masked entries of one SPARSE tensor: entry j of the mask at byte 4j of the region. */
+    private final class MaskedJob extends HostCopy {
+        private char[] local;
+        private int total;
+        private int full;
+        private int chunks;
+
+        /** {@code toHost}: region[j] = array[flat index of entry j]; otherwise the reverse. */
+        void copy(boolean toHost, float[] array, char[] local, int total, int full, int chunks, MemorySegment region) {
+            this.local = local;
+            this.total = total;
+            this.full = full;
+            this.chunks = chunks;
+            start(toHost, array, region, total, MIN_TASK, chunks);
         }
 
         @Override
@@ -552,33 +565,14 @@ public final class OpenClBackend implements Backend {
         }
     }
 
-    /**
-     * Copies a DENSE tensor between the heap and a host staging region (native-order floats from
-     * byte 0), in pieces spread over the cpu backend's worker pool: one thread's memory copy does
-     * not keep up with the transfers. Allocation-free: one instance, reset per call.
-     */
-    private final class DenseJob implements WorkerPool.Job {
-        private boolean toHost;
-        private float[] array;
+    /** A whole DENSE tensor: element i at byte 4i of the region. */
+    private final class DenseJob extends HostCopy {
         private int n;
-        private MemorySegment region;
-        private int tasks;
 
         /** {@code toHost}: region = array[0, n); otherwise the reverse. */
         void copy(boolean toHost, float[] array, int n, MemorySegment region) {
-            this.toHost = toHost;
-            this.array = array;
             this.n = n;
-            this.region = region;
-            int workers = pool.size();
-            int t = (int) Math.min(n / (4L * MIN_TASK), 4L * workers);
-            this.tasks = Math.max(1, t > workers ? t - t % workers : t);
-            try {
-                pool.run(tasks, this);
-            } finally {
-                this.array = null;
-                this.region = null;
-            }
+            start(toHost, array, region, n, 4L * MIN_TASK, Integer.MAX_VALUE);
         }
 
         @Override

@@ -43,9 +43,7 @@ class ManyEntriesTest {
         try (NanoAdam x = builder.backend("cpu-scalar").build(List.of(a), List.of());
              NanoAdam y = builder.backend("opencl").build(List.of(b), List.of())) {
             for (int t = 0; t < 3; t++) {
-                float[] g = Gen.gradients(new SplittableRandom(seed * 31 + t), N, 0.01f, 0.2);
-                System.arraycopy(g, 0, a.grad(), 0, N);
-                System.arraycopy(g, 0, b.grad(), 0, N);
+                sameGradients(seed, t, a, b);
                 x.step();
                 y.step();
                 Lockstep.assertSameState("n=" + N + ", " + policy + ", after step " + t + ": ", x, y, List.of(a),
@@ -65,9 +63,7 @@ class ManyEntriesTest {
         try (AdamW x = builder.backend("cpu-scalar").build(List.of(a));
              AdamW y = builder.backend("opencl").build(List.of(b))) {
             for (int t = 0; t < 3; t++) {
-                float[] g = Gen.gradients(new SplittableRandom(seed * 31 + t), N, 0.01f, 0.2);
-                System.arraycopy(g, 0, a.grad(), 0, N);
-                System.arraycopy(g, 0, b.grad(), 0, N);
+                sameGradients(seed, t, a, b);
                 x.step();
                 y.step();
                 String where = "AdamW n=" + N + ", " + policy + ", after step " + t + ": ";
@@ -78,5 +74,12 @@ class ManyEntriesTest {
                 Compare.exact(where + "v", mx.v(), my.v());
             }
         }
+    }
+
+    /** The same fresh gradients for step {@code t} in both copies of the tensor. */
+    private static void sameGradients(long seed, int t, Parameter a, Parameter b) {
+        float[] g = Gen.gradients(new SplittableRandom(seed * 31 + t), N, 0.01f, 0.2);
+        System.arraycopy(g, 0, a.grad(), 0, N);
+        System.arraycopy(g, 0, b.grad(), 0, N);
     }
 }
