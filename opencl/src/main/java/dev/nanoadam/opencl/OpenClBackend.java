@@ -506,18 +506,13 @@ public final class OpenClBackend implements Backend {
         MemorySegment region;
         int tasks;
 
-        /**
-         * Runs the copy in at most {@code limit} tasks of at least {@code minTask} elements each,
-         * a multiple of the worker count once there are that many.
-         */
+        /** Runs the copy in the pool's tasks of at least {@code minTask} elements, at most {@code limit}. */
         final void start(boolean toHost, float[] array, MemorySegment region, long elements, long minTask,
                          int limit) {
             this.toHost = toHost;
             this.array = array;
             this.region = region;
-            int workers = pool.size();
-            int t = (int) Math.min(elements / minTask, Math.min(limit, 4L * workers));
-            this.tasks = Math.max(1, t > workers ? t - t % workers : t);
+            this.tasks = pool.tasksFor(elements, minTask, limit);
             try {
                 pool.run(tasks, this);
             } finally {

@@ -69,7 +69,7 @@ public final class VectorBackend extends HostBackend {
 
     private final WorkerPool pool = WorkerPool.shared();
     private final int workers = pool.size();
-    private final int maxTasks = workers * 4;
+    private final int maxTasks = workers * 4;   // the most tasks WorkerPool.tasksFor hands out
 
     // Per-worker scratch, [worker][...].
     private int[][] keys;        // [C] selection keys of one chunk
@@ -120,20 +120,6 @@ public final class VectorBackend extends HostBackend {
         staged = new float[layout.sparseCount()][0];
     }
 
-    /**
-     * Tasks for a job of {@code work} elements: at most {@code limit} and {@code maxTasks}, none
-     * smaller than MIN_TASK, and a multiple of the worker count once there are that many, so that
-     * equal tasks keep every worker busy to the end (5 tasks on 2 workers would leave one worker
-     * a sixth of the job alone).
-     */
-    private int tasksFor(long work, int limit, int maxTasks) {
-        long t = Math.min(work / MIN_TASK, Math.min(limit, maxTasks));
-        if (t > workers) {
-            t -= t % workers;
-        }
-        return (int) Math.max(1, t);
-    }
-
     // ---- §4 selection ----------------------------------------------------------------------------
 
     @Override
@@ -167,7 +153,7 @@ public final class VectorBackend extends HostBackend {
             this.sel = sel;
             this.out = out;
             this.chunks = chunks;
-            this.tasks = tasksFor(sparseN[s], chunks, maxTasks);
+            this.tasks = pool.tasksFor(sparseN[s], MIN_TASK, chunks);
         }
 
         @Override
@@ -525,7 +511,7 @@ public final class VectorBackend extends HostBackend {
             this.full = full;
             this.last = last;
             this.chunks = chunks(s);
-            this.tasks = tasksFor(m.length, chunks, maxTasks);
+            this.tasks = pool.tasksFor(m.length, MIN_TASK, chunks);
         }
 
         @Override
@@ -615,7 +601,7 @@ public final class VectorBackend extends HostBackend {
         void set(float[] g, int n) {
             this.g = g;
             this.n = n;
-            this.tasks = tasksFor(n, Integer.MAX_VALUE, maxTasks);
+            this.tasks = pool.tasksFor(n, MIN_TASK, Integer.MAX_VALUE);
         }
 
         @Override
@@ -664,7 +650,7 @@ public final class VectorBackend extends HostBackend {
             this.k = k;
             this.checked = checked;
             this.chunks = chunks(s);
-            this.tasks = tasksFor(mask[s].length, chunks, maxTasks);
+            this.tasks = pool.tasksFor(mask[s].length, MIN_TASK, chunks);
         }
 
         @Override
@@ -732,7 +718,7 @@ public final class VectorBackend extends HostBackend {
             this.g = g;
             this.k = k;
             this.n = denseN[d];
-            this.tasks = tasksFor(n, Integer.MAX_VALUE, maxTasks);
+            this.tasks = pool.tasksFor(n, MIN_TASK, Integer.MAX_VALUE);
         }
 
         @Override

@@ -57,6 +57,20 @@ public final class WorkerPool {
         return size;
     }
 
+    /**
+     * Tasks for a job of {@code work} elements: none smaller than {@code minTask}, at most
+     * {@code limit} and four per worker, and a multiple of the worker count once there are that
+     * many, so that equal tasks keep every worker busy to the end (5 tasks on 2 workers would
+     * leave one worker a sixth of the job alone). At least 1.
+     */
+    public int tasksFor(long work, long minTask, long limit) {
+        long t = Math.min(work / minTask, Math.min(limit, 4L * size));
+        if (t > size) {
+            t -= t % size;
+        }
+        return (int) Math.max(1, t);
+    }
+
     /** Runs {@code tasks} tasks of {@code job} and returns when all are done; rethrows a task's failure. */
     public synchronized void run(int tasks, Job job) {
         if (tasks <= 0) {

@@ -1,9 +1,9 @@
 package dev.nanoadam.cli.experiment;
 
-import dev.nanoadam.models.Batch;
 import dev.nanoadam.models.Classifier;
 import dev.nanoadam.models.data.BatchLoader;
 import dev.nanoadam.models.data.Dataset;
+import dev.nanoadam.models.train.Trainer;
 
 /**
  * Measures a classifier's accuracy on one data set, in evaluation mode, with a loader and a
@@ -22,23 +22,6 @@ public final class Accuracy {
 
     /** Fraction of examples {@code model} predicts right; the model is left in training mode. */
     public double of(Classifier model) {
-        loader.seek(0, 0);
-        long correct = 0;
-        model.train(false);
-        try {
-            for (int b = loader.batchesPerEpoch(); b > 0; b--) {
-                Batch batch = loader.next();
-                model.predict(batch, predictions);
-                int[] labels = batch.labels();
-                for (int i = 0; i < batch.size(); i++) {
-                    if (predictions[i] == labels[i]) {
-                        correct++;
-                    }
-                }
-            }
-        } finally {
-            model.train(true);
-        }
-        return (double) correct / data.size();
+        return (double) Trainer.countCorrect(model, loader, predictions) / data.size();
     }
 }

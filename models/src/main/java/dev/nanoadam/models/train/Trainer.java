@@ -253,12 +253,22 @@ public final class Trainer {
             evalLoader = BatchLoader.inOrder(data, batchSize);
             predictions = new int[batchSize];
         }
-        evalLoader.seek(0, 0);
+        long correct = countCorrect(model, evalLoader, predictions);
+        return new Evaluation(data.name(), correct, data.size());
+    }
+
+    /**
+     * How many examples of one pass over {@code loader}, from its start, {@code model} predicts
+     * right, predicting in eval mode into {@code predictions} (at least a batch long). The model is
+     * left in training mode. Allocation-free.
+     */
+    public static long countCorrect(Classifier model, BatchLoader loader, int[] predictions) {
+        loader.seek(0, 0);
         long correct = 0;
         model.train(false);
         try {
-            for (int b = evalLoader.batchesPerEpoch(); b > 0; b--) {
-                Batch batch = evalLoader.next();
+            for (int b = loader.batchesPerEpoch(); b > 0; b--) {
+                Batch batch = loader.next();
                 model.predict(batch, predictions);
                 int[] labels = batch.labels();
                 for (int i = 0; i < batch.size(); i++) {
@@ -270,7 +280,7 @@ public final class Trainer {
         } finally {
             model.train(true);
         }
-        return new Evaluation(data.name(), correct, data.size());
+        return correct;
     }
 
     /** Whether {@code directory} holds a checkpoint manifest. */
