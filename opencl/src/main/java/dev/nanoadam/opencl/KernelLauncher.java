@@ -58,34 +58,36 @@ final class KernelLauncher {
 
     void arg(int index, int value) {
         intValue[0] = value;
-        OpenCl.check(CL.clSetKernelArg(kernel, index, Sizeof.cl_int, intArg), name + " argument " + index);
+        OpenCl.check(CL.clSetKernelArg(kernel, index, Sizeof.cl_int, intArg), name, " argument ", index);
     }
 
     void arg(int index, float value) {
         floatValue[0] = value;
-        OpenCl.check(CL.clSetKernelArg(kernel, index, Sizeof.cl_float, floatArg), name + " argument " + index);
+        OpenCl.check(CL.clSetKernelArg(kernel, index, Sizeof.cl_float, floatArg), name, " argument ", index);
     }
 
     void argLong(int index, long value) {
         longValue[0] = value;
-        OpenCl.check(CL.clSetKernelArg(kernel, index, Sizeof.cl_ulong, longArg), name + " argument " + index);
+        OpenCl.check(CL.clSetKernelArg(kernel, index, Sizeof.cl_ulong, longArg), name, " argument ", index);
     }
 
     void arg(int index, DeviceBuffer buffer) {
-        OpenCl.check(CL.clSetKernelArg(kernel, index, Sizeof.cl_mem, buffer.arg), name + " argument " + index);
+        OpenCl.check(CL.clSetKernelArg(kernel, index, Sizeof.cl_mem, buffer.arg), name, " argument ", index);
     }
 
     /** A {@code __local} argument of {@code bytes}. */
     void argLocal(int index, long bytes) {
-        OpenCl.check(CL.clSetKernelArg(kernel, index, bytes, null), name + " local argument " + index);
+        OpenCl.check(CL.clSetKernelArg(kernel, index, bytes, null), name, " local argument ", index);
     }
 
     /** Enqueues {@code groups} work-groups of {@code groupSize} work-items (no wait). */
     void launch(long groups, int groupSize) {
         global[0] = groups * groupSize;
         local[0] = groupSize;
-        OpenCl.check(CL.clEnqueueNDRangeKernel(queue, kernel, 1, null, global, local, 0, null, null),
-                "launching " + name + " (" + groups + " work-groups of " + groupSize + ")");
+        int rc = CL.clEnqueueNDRangeKernel(queue, kernel, 1, null, global, local, 0, null, null);
+        if (rc != CL.CL_SUCCESS) {
+            OpenCl.check(rc, "launching " + name + " (" + groups + " work-groups of " + groupSize + ")");
+        }
     }
 
     void release() {

@@ -62,6 +62,23 @@ final class OpenCl {
         }
     }
 
+    /**
+     * {@link #check(int, String)} for a description {@code a + b + n}, put together only on failure:
+     * the calls a step makes allocate nothing.
+     */
+    static void check(int rc, String a, String b, long n) {
+        if (rc != CL_SUCCESS) {
+            check(rc, a + b + n);
+        }
+    }
+
+    /** {@link #check(int, String)} for a description {@code a + n + b + c}, put together only on failure. */
+    static void check(int rc, String a, long n, String b, String c) {
+        if (rc != CL_SUCCESS) {
+            check(rc, a + n + b + c);
+        }
+    }
+
     static String deviceString(cl_device_id device, int param) {
         long[] size = new long[1];
         check(CL.clGetDeviceInfo(device, param, 0, null, size), "clGetDeviceInfo");

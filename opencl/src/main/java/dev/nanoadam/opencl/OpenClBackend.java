@@ -14,7 +14,7 @@ import dev.nanoadam.spi.Selection;
 import dev.nanoadam.spi.SpecMath;
 import dev.nanoadam.spi.StepConstants;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.nio.FloatBuffer;
 import java.util.Map;
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -386,7 +386,7 @@ public final class OpenClBackend implements Backend {
         if (n == 0) {
             return -1;
         }
-        dense.copy(true, g, n, hostG.segment);
+        dense.copy(true, g, n, hostG);
         write(denseG[d], hostG, 4L * n, false);
         denseStaged[d] = true;
         return runCheck(denseG[d], n);
@@ -483,16 +483,16 @@ public final class OpenClBackend implements Backend {
             return;
         }
         if (!checked || !denseStaged[d]) {
-            dense.copy(true, g, n, hostG.segment);
+            dense.copy(true, g, n, hostG);
             write(denseG[d], hostG, 4L * n, false);
         }
         denseStaged[d] = false;
-        dense.copy(true, w, n, hostW.segment);
+        dense.copy(true, w, n, hostW);
         write(weights, hostW, 4L * n, false);
         updater.launch(stateType, denseG[d], weights, denseM[d], denseV[d], n, k);
         kernelLaunches++;
         read(weights, hostW, 4L * n);
-        dense.copy(false, w, n, hostW.segment);
+        dense.copy(false, w, n, hostW);
     }
 
     /**
@@ -563,21 +563,24 @@ public final class OpenClBackend implements Backend {
     /** A whole DENSE tensor: element i at byte 4i of the region. */
     private final class DenseJob extends HostCopy {
         private int n;
+        private FloatBuffer floats;
 
-        /** {@code toHost}: region = array[0, n); otherwise the reverse. */
-        void copy(boolean toHost, float[] array, int n, MemorySegment region) {
+        /** {@code toHost}: staging = array[0, n); otherwise the reverse. */
+        void copy(boolean toHost, float[] array, int n, HostStaging staging) {
             this.n = n;
-            start(toHost, array, region, n, 4L * MIN_TASK, Integer.MAX_VALUE);
+            this.floats = staging.floats;
+            start(toHost, array, staging.segment, n, 4L * MIN_TASK, Integer.MAX_VALUE);
         }
 
         @Override
         public void run(int task, int worker) {
             int lo = (int) ((long) task * n / tasks);
             int hi = (int) ((long) (task + 1) * n / tasks);
+            // Absolute bulk transfers: no position is shared between tasks, and nothing is allocated.
             if (toHost) {
-                MemorySegment.copy(array, lo, region, ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * lo, hi - lo);
+                floats.put(lo, array, lo, hi - lo);
             } else {
-                MemorySegment.copy(region, ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * lo, array, lo, hi - lo);
+                floats.get(lo, array, lo, hi - lo);
             }
         }
     }
@@ -706,14 +709,14 @@ public final class OpenClBackend implements Backend {
 
     private void write(DeviceBuffer to, HostStaging from, long bytes, boolean blocking) {
         OpenCl.check(CL.clEnqueueWriteBuffer(queue, to.mem, blocking ? CL_TRUE : CL_FALSE, 0, bytes, from.pointer, 0,
-                null, null), "writing " + bytes + " bytes to " + to.what);
+                null, null), "writing ", bytes, " bytes to ", to.what);
         bytesToDevice += bytes;
     }
 
     /** Blocking: waits for everything queued before it, then for the copy. */
     private void read(DeviceBuffer from, HostStaging to, long bytes) {
         OpenCl.check(CL.clEnqueueReadBuffer(queue, from.mem, CL_TRUE, 0, bytes, to.pointer, 0, null, null),
-                "reading " + bytes + " bytes from " + from.what);
+                "reading ", bytes, " bytes from ", from.what);
         bytesFromDevice += bytes;
     }
 
