@@ -41,7 +41,11 @@ public final class Gemm {
     private static final VectorSpecies<Float> S = Simd.FLOAT;
     private static final int L = Simd.LANES;
 
-    /** Inner-dimension depth of one micro-kernel call: a {@code KC x NR} B panel stays in L1. */
+    /**
+     * Inner-dimension depth of one micro-kernel call, and so the length of each FMA chain before it
+     * is added into C (part of the summation order above). A {@code KC x NR} B panel is 32 KiB at
+     * NR = 32: it stays in a 48 KiB L1 and streams from L2 where L1 is 32 KiB.
+     */
     static final int KC = 256;
     /**
      * Rows of C per packed block: 1024 rounded up to a multiple of MR, so that 1024 rows are one
