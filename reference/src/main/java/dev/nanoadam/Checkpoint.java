@@ -1,5 +1,6 @@
 package dev.nanoadam;
 
+import dev.nanoadam.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -8,13 +9,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
 
@@ -86,26 +84,15 @@ final class Checkpoint {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Path tmp = Files.createTempFile(dir, target.getFileName().toString() + ".", ".tmp");
-        boolean done = false;
-        try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                CRC32C crc = new CRC32C();
-                OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
-                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(raw, crc),
-                        1 << 16));
-                body(out, st);
-                out.flush();
-                new DataOutputStream(raw).writeInt((int) crc.getValue());
-                channel.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            done = true;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(tmp);
-            }
-        }
+        AtomicFiles.write(target, channel -> {
+            CRC32C crc = new CRC32C();
+            OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(raw, crc),
+                    1 << 16));
+            body(out, st);
+            out.flush();
+            new DataOutputStream(raw).writeInt((int) crc.getValue());
+        });
     }
 
     private static void body(DataOutputStream out, State st) throws IOException {

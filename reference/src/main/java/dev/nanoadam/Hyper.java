@@ -1,6 +1,5 @@
 package dev.nanoadam;
 
-import java.util.Objects;
 
 /**
  * The hyperparameters of SPEC.md §2, immutable once validated. {@code densityInterval} and
@@ -107,11 +106,17 @@ final class Hyper {
         if (chunkSize < 1 || chunkSize > 65536) {
             throw invalid("chunkSize", chunkSize, "must be in [1, 65536]");
         }
-        Objects.requireNonNull(criterion, "criterion");
-        Objects.requireNonNull(momentPolicy, "momentPolicy");
-        Objects.requireNonNull(stateType, "stateType");
-        Objects.requireNonNull(nonFinite, "nonFinite");
-        Objects.requireNonNull(backend, "backend");
+        required(criterion, "criterion");
+        required(momentPolicy, "momentPolicy");
+        required(stateType, "stateType");
+        required(nonFinite, "nonFinite");
+        required(backend, "backend");   // blank in a checkpoint, which names no backend
+    }
+
+    private static void required(Object value, String field) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " = null: must be set");
+        }
     }
 
     private static IllegalArgumentException invalid(String field, Object value, String rule) {

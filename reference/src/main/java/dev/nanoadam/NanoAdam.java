@@ -501,18 +501,28 @@ public final class NanoAdam implements Optimizer {
                 checkMask(where, x, st.hyper.chunkSize);
             }
         }
-        boolean relayout = st.hyper.chunkSize != hyper.chunkSize || st.hyper.stateType != hyper.stateType;
-        if (relayout) {
-            backend.init(layout(st.hyper));
+        // The new state is built in a backend of its own and swapped in only when all of it is in
+        // place, so a refusal here (a device out of memory, say) leaves this optimizer as it was.
+        Backend fresh = Backends.open(hyper.backend);
+        try {
+            fresh.init(layout(st.hyper));
+            for (int s = 0; s < sparse.length; s++) {
+                Checkpoint.Tensor x = st.sparse[s];
+                fresh.writeSparse(s, x.mask, x.kFull, x.kLast, x.m, x.v);
+            }
+            for (int d = 0; d < dense.length; d++) {
+                fresh.writeDense(d, st.dense[d].m, st.dense[d].v);
+            }
+        } catch (RuntimeException e) {
+            fresh.close();
+            throw e;
         }
+        Backend old = backend;
+        backend = fresh;
+        old.close();
         for (int s = 0; s < sparse.length; s++) {
-            Checkpoint.Tensor x = st.sparse[s];
-            backend.writeSparse(s, x.mask, x.kFull, x.kLast, x.m, x.v);
-            maskFull[s] = x.kFull;
-            maskLast[s] = x.kLast;
-        }
-        for (int d = 0; d < dense.length; d++) {
-            backend.writeDense(d, st.dense[d].m, st.dense[d].v);
+            maskFull[s] = st.sparse[s].kFull;
+            maskLast[s] = st.sparse[s].kLast;
         }
         hyper = st.hyper.withBackend(hyper.backend);
         beta1Power = new Power(hyper.beta1);

@@ -52,6 +52,27 @@ class ValidationTest {
         refused("chunkSize", b -> b.chunkSize(0));
         refused("chunkSize", b -> b.chunkSize(65537));
         refused("backend", b -> b.backend("no-such-backend"));
+        refused("backend", b -> b.backend(null));
+        refused("backend", b -> b.backend(" "));
+        refused("criterion", b -> b.criterion(null));
+        refused("momentPolicy", b -> b.momentPolicy(null));
+        refused("stateType", b -> b.stateType(null));
+        refused("nonFinite", b -> b.nonFinite(null));
+    }
+
+    @Test
+    void adamwRefusesANullFieldByName() {
+        for (String field : List.of("stateType", "nonFinite", "backend")) {
+            AdamW.Builder b = AdamW.builder();
+            switch (field) {
+                case "stateType" -> b.stateType(null);
+                case "nonFinite" -> b.nonFinite(null);
+                default -> b.backend(null);
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> b.build(List.of(Parameter.of("w", new float[4], 4))));
+            assertEquals(field + " = null: must be set", e.getMessage());
+        }
     }
 
     @Test

@@ -11,7 +11,7 @@ import dev.nanoadam.cli.experiment.Tasks;
 import dev.nanoadam.cli.report.Plots;
 import dev.nanoadam.models.Classifier;
 import dev.nanoadam.models.data.BatchLoader;
-import dev.nanoadam.models.io.AtomicFiles;
+import dev.nanoadam.io.AtomicFiles;
 import dev.nanoadam.models.io.Json;
 import dev.nanoadam.models.train.Trainer;
 import java.nio.charset.StandardCharsets;

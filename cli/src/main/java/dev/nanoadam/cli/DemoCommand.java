@@ -9,7 +9,7 @@ import dev.nanoadam.cli.experiment.Pretraining;
 import dev.nanoadam.cli.experiment.Results;
 import dev.nanoadam.cli.experiment.Tasks;
 import dev.nanoadam.cli.report.Plots;
-import dev.nanoadam.models.io.AtomicFiles;
+import dev.nanoadam.io.AtomicFiles;
 import dev.nanoadam.models.io.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import dev.nanoadam.cli.experiment.OptimizerSpec;
 import dev.nanoadam.cli.experiment.Results;
 import dev.nanoadam.cli.experiment.Tasks;
 import dev.nanoadam.cli.report.Plots;
-import dev.nanoadam.models.io.AtomicFiles;
+import dev.nanoadam.io.AtomicFiles;
 import dev.nanoadam.models.io.Json;
 import dev.nanoadam.models.io.ModelWeights;
 import java.io.IOException;

@@ -2,37 +2,15 @@ package dev.nanoadam.conformance;
 
 import dev.nanoadam.spi.Backend;
 import dev.nanoadam.spi.Backends;
-import jdk.incubator.vector.FloatVector;
-import net.jqwik.api.lifecycle.LifecycleContext;
-import net.jqwik.api.lifecycle.SkipExecutionHook;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The vector width this JVM's {@code cpu} backend was forced to ({@code -Dnanoadam.cpu.vectorBits});
- * the build runs the cpu-width tests once per width, each in a JVM of its own.
+ * the build runs the cpu-width tests once per width, each in a JVM of its own, on every CPU: a
+ * width wider than the CPU's is emulated exactly by the Vector API, so it is a slower test, never
+ * a skipped one (STYLE.md rule 2).
  */
 final class CpuWidth {
     private CpuWidth() {
-    }
-
-    /** The forced width, or null when the CPU has no vectors that wide (then the caller skips). */
-    static String skipReason() {
-        String forced = System.getProperty("nanoadam.cpu.vectorBits", "preferred");
-        int widest = FloatVector.SPECIES_PREFERRED.vectorBitSize();
-        if (!forced.equals("scalar") && !forced.equals("preferred") && Integer.parseInt(forced) > widest) {
-            return "this CPU's widest float vector is " + widest + " bits; " + forced + "-bit vectors are not tested on it";
-        }
-        return null;
-    }
-
-    /** For JUnit tests: skips (printing why) when the forced width is wider than this CPU's; else checks it. */
-    static void assume() {
-        String reason = skipReason();
-        if (reason != null) {
-            System.out.println("SKIPPED: " + reason);
-        }
-        Assumptions.assumeTrue(reason == null, reason);
-        check();
     }
 
     private static boolean checked;
@@ -55,19 +33,6 @@ final class CpuWidth {
                 throw new AssertionError("-Dnanoadam.cpu.vectorBits=" + forced + " but the cpu backend says: " + d);
             }
             System.out.println("cpu vs cpu-scalar on models at " + d);
-        }
-    }
-
-    /** For jqwik properties: {@code @AddLifecycleHook(CpuWidth.Hook.class)} skips when the CPU lacks the width. */
-    public static final class Hook implements SkipExecutionHook {
-        @Override
-        public SkipResult shouldBeSkipped(LifecycleContext context) {
-            String reason = skipReason();
-            if (reason == null) {
-                return SkipResult.doNotSkip();
-            }
-            System.out.println("SKIPPED " + context.label() + ": " + reason);
-            return SkipResult.skip(reason);
         }
     }
 }

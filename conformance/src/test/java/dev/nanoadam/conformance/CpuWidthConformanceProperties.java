@@ -4,13 +4,11 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
 
 /**
  * {@code cpu}, at the vector width this JVM was forced to, against the {@code cpu-scalar} oracle on
  * generated configurations of every model; run once per width like {@link CpuWidthConformanceTest}.
  */
-@AddLifecycleHook(CpuWidth.Hook.class)
 class CpuWidthConformanceProperties {
 
     @Provide

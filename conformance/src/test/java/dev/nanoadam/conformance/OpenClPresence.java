@@ -7,53 +7,59 @@ import net.jqwik.api.lifecycle.SkipExecutionHook;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Whether this machine can run the {@code opencl} backend. Only a fact of the machine (no OpenCL
- * loader, platform or suitable device) skips a test, with the reason printed; any other refusal
- * of the backend is its own fault and fails the test.
+ * Whether the {@code opencl} conformance tests run: always, unless the user opts out with
+ * {@code -Dnanoadam.opencl=off} (each is then skipped with that reason printed). A machine without
+ * a usable OpenCL device fails them, saying what to install, as does any other refusal of the
+ * backend.
  */
 final class OpenClPresence {
     private OpenClPresence() {
     }
 
-    private static boolean probed;
-    private static String absent;            // why the machine has no usable device, or null
-    private static RuntimeException broken;  // the backend's own failure to open, or null
+    private static final String PROPERTY = "nanoadam.opencl";
+    private static final String OPTED_OUT = "SKIPPED: opencl tests are off (-D" + PROPERTY + "=off)";
 
-    private static synchronized void probe() {
+    private static boolean probed;
+    private static RuntimeException failure;  // why "opencl" does not open, or null
+
+    private static boolean optedOut() {
+        return "off".equals(System.getProperty(PROPERTY));
+    }
+
+    private static synchronized RuntimeException probe() {
         if (!probed) {
             probed = true;
             try {
                 Backends.open("opencl").close();
-            } catch (NoSuitableDeviceException e) {
-                absent = e.getMessage();
             } catch (RuntimeException e) {
-                broken = e;
+                failure = e;
             }
         }
+        return failure;
     }
 
-    /** For JUnit tests: skips when the machine has no OpenCL device, fails when the backend is broken. */
+    /** For JUnit tests: skips when opted out, fails when the backend does not open. */
     static void assume() {
-        probe();
-        if (broken != null) {
-            throw new AssertionError("the opencl backend does not open: " + broken.getMessage(), broken);
+        if (optedOut()) {
+            System.out.println(OPTED_OUT);
+            Assumptions.abort(OPTED_OUT);
         }
-        if (absent != null) {
-            System.out.println("SKIPPED (no usable OpenCL device): " + absent);
+        RuntimeException e = probe();
+        if (e != null) {
+            throw new AssertionError("the opencl backend does not open: " + e.getMessage() + (e instanceof NoSuitableDeviceException
+                    ? " (run with -D" + PROPERTY + "=off to leave the opencl tests out)" : ""), e);
         }
-        Assumptions.assumeTrue(absent == null, () -> "no usable OpenCL device: " + absent);
     }
 
-    /** For jqwik properties: {@code @AddLifecycleHook(OpenClPresence.Hook.class)}. */
+    /** For jqwik properties: {@code @AddLifecycleHook(OpenClPresence.Hook.class)}; skips only when opted out. */
     public static final class Hook implements SkipExecutionHook {
         @Override
         public SkipResult shouldBeSkipped(LifecycleContext context) {
-            probe();
-            if (absent == null) {
-                return SkipResult.doNotSkip();   // a broken backend then fails the property itself
+            if (!optedOut()) {
+                return SkipResult.doNotSkip();   // a missing device then fails the property itself
             }
-            System.out.println("SKIPPED " + context.label() + " (no usable OpenCL device): " + absent);
-            return SkipResult.skip("no usable OpenCL device: " + absent);
+            System.out.println(OPTED_OUT + ": " + context.label());
+            return SkipResult.skip(OPTED_OUT);
         }
     }
 }

@@ -23,11 +23,13 @@ final class DeviceMemory {
     private static final AtomicInteger LIVE_IN_JVM = new AtomicInteger();
 
     private final DeviceRuntime device;
+    private final long largestAllocation; // bytes: the device's own limit, or a smaller one set by the caller
     private final Set<DeviceBuffer> live = new HashSet<>();
     private long liveBytes;
 
-    DeviceMemory(DeviceRuntime device) {
+    DeviceMemory(DeviceRuntime device, long allocationLimit) {
         this.device = device;
+        this.largestAllocation = Math.min(device.maxAllocBytes, allocationLimit);
     }
 
     /**
@@ -39,9 +41,10 @@ final class DeviceMemory {
         if (bytes <= 0) {
             throw new IllegalArgumentException("opencl: buffer '" + what + "' of " + bytes + " bytes");
         }
-        if (bytes > device.maxAllocBytes) {
-            throw outOfMemory(bytes, what, "more than the device's largest single allocation, "
-                    + device.maxAllocBytes + " bytes");
+        if (bytes > largestAllocation) {
+            throw outOfMemory(bytes, what, "more than the largest single allocation, " + largestAllocation
+                    + " bytes" + (largestAllocation < device.maxAllocBytes ? " (a limit set below the device's "
+                    + device.maxAllocBytes + ")" : " (the device's limit)"));
         }
         int[] rc = new int[1];
         cl_mem mem = CL.clCreateBuffer(device.context, CL_MEM_READ_WRITE, bytes, null, rc);

@@ -9,6 +9,7 @@ import dev.nanoadam.StateType;
 import dev.nanoadam.cpu.MaskedCopy;
 import dev.nanoadam.cpu.WorkerPool;
 import dev.nanoadam.spi.Backend;
+import dev.nanoadam.spi.BackendUnavailableException;
 import dev.nanoadam.spi.Layout;
 import dev.nanoadam.spi.Selection;
 import dev.nanoadam.spi.SpecMath;
@@ -133,15 +134,17 @@ public final class OpenClBackend implements Backend {
      *
      * @param keys       where the selection keeps keys
      * @param batchBytes bytes of the selection's input batch on the device (at least one chunk is sent)
+     * @param allocationLimit the largest single device allocation this backend makes, in bytes (the
+     *                        device's own limit applies too)
      */
-    OpenClBackend(DeviceRuntime device, KeyPlacement keys, long batchBytes) {
+    OpenClBackend(DeviceRuntime device, KeyPlacement keys, long batchBytes, long allocationLimit) {
         this.device = device;
         this.keys = keys;
         this.batchBytes = batchBytes;
         int[] rc = new int[1];
         this.queue = createQueue(device, rc);
         OpenCl.check(rc[0], "clCreateCommandQueue on " + device.entry);
-        this.memory = new DeviceMemory(device);
+        this.memory = new DeviceMemory(device, allocationLimit);
         ChunkedSelection sel = null;
         AdamUpdate upd = null;
         NonFiniteCheck chk = null;
@@ -205,6 +208,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void init(Layout layout) {
         ensureOpen();
+        refuseBeyondOneTransfer(layout);
         finish();
         releaseState();
         stateType = layout.stateType();
@@ -245,6 +249,27 @@ public final class OpenClBackend implements Backend {
         finish();
     }
 
+    /**
+     * One update moves a parameter's gradients and weights through one host staging buffer, which a
+     * Java buffer limits to 2^31 - 1 bytes; a layout with a larger parameter is refused before any
+     * state changes, with the sizes named (SPEC.md §10: split or refused).
+     */
+    private static void refuseBeyondOneTransfer(Layout layout) {
+        String[][] names = {layout.sparseNames(), layout.denseNames()};
+        int[][] sizes = {layout.sparseSizes(), layout.denseSizes()};
+        for (int group = 0; group < 2; group++) {
+            for (int i = 0; i < sizes[group].length; i++) {
+                long bytes = 4L * sizes[group][i];
+                if (bytes > Integer.MAX_VALUE) {
+                    throw new BackendUnavailableException("opencl: parameter '" + names[group][i] + "' of "
+                            + sizes[group][i] + " entries needs " + bytes + " bytes in one host transfer buffer,"
+                            + " more than the " + Integer.MAX_VALUE + " bytes one buffer holds; split the tensor"
+                            + " or use the cpu backend");
+                }
+            }
+        }
+    }
+
     private DeviceBuffer zeroed(DeviceBuffer b) {
         byte[] zero = {0};
         OpenCl.check(CL.clEnqueueFillBuffer(queue, b.mem, Pointer.to(zero), 1, 0, b.bytes, 0, null, null),
@@ -258,10 +283,6 @@ public final class OpenClBackend implements Backend {
             return;
         }
         long bytes = 4L * count;
-        if (bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("opencl: " + count + " entries in one update exceed what one host"
-                    + " transfer buffer holds (2^31 - 1 bytes)");
-        }
         if (weights == null || weights.bytes < bytes) {
             weights = memory.release(weights);
             weights = memory.allocate(bytes, "weights of one update");

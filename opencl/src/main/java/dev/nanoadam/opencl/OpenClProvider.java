@@ -3,6 +3,7 @@ package dev.nanoadam.opencl;
 import dev.nanoadam.spi.Backend;
 import dev.nanoadam.spi.BackendProvider;
 import dev.nanoadam.spi.BackendUnavailableException;
+import dev.nanoadam.spi.KnownAnswerTest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,10 +53,32 @@ public final class OpenClProvider implements BackendProvider {
      * @throws BackendUnavailableException if the device cannot be used, saying why
      */
     public static OpenClBackend open(String name, OpenClBackend.KeyPlacement keys, long batchBytes) {
+        return open(name, keys, batchBytes, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #open(String, OpenClBackend.KeyPlacement, long)}, with the largest single device
+     * allocation capped at {@code allocationLimit} bytes (tests reach the out-of-memory refusal so,
+     * whatever the device's own limit).
+     */
+    static OpenClBackend open(String name, OpenClBackend.KeyPlacement keys, long batchBytes, long allocationLimit) {
         DeviceCatalog.Entry entry = entry(name);
         DeviceRuntime runtime = DeviceRuntime.of(entry);
-        runtime.verify(() -> KnownAnswerTest.run(runtime));
-        return new OpenClBackend(runtime, keys, batchBytes);
+        runtime.verify(() -> knownAnswerTest(runtime));
+        return new OpenClBackend(runtime, keys, batchBytes, allocationLimit);
+    }
+
+    /** SPEC.md §10's known-answer test with both key placements and a batch of one chunk (the batched path). */
+    private static String knownAnswerTest(DeviceRuntime runtime) {
+        for (OpenClBackend.KeyPlacement keys : OpenClBackend.KeyPlacement.values()) {
+            String what = "opencl, selection keys " + keys.name().toLowerCase(Locale.ROOT);
+            String where = KnownAnswerTest.run(what,
+                    () -> new OpenClBackend(runtime, keys, 4L * KnownAnswerTest.CHUNK, Long.MAX_VALUE));
+            if (where != null) {
+                return where;
+            }
+        }
+        return null;
     }
 
     private static DeviceCatalog.Entry entry(String name) {

@@ -56,20 +56,45 @@ class FailureMessagesTest {
         assertTrue(names.contains("opencl") && names.contains("opencl:0:0"), names.toString());
     }
 
+    /** The allocation limit is injected, so the refusal is reached whatever the device's own limit. */
     @Test
     void outOfMemoryNamesTheBytes() {
         int before = DeviceMemory.liveInJvm();
-        try (OpenClBackend b = OpenClProvider.open("opencl", OpenClBackend.KeyPlacement.AUTO, 1 << 20)) {
-            DeviceRuntime rt = DeviceRuntime.of(DeviceCatalog.preferred());
-            // More elements than one buffer may hold: m alone needs 4 * n bytes.
-            int n = (int) Math.min(Integer.MAX_VALUE, rt.maxAllocBytes / 4 + 1);
+        long limit = 1 << 20;
+        int n = (int) (limit / 4 + 1);   // m alone needs 4 * n bytes, one more float than the limit
+        try (OpenClBackend b = OpenClProvider.open("opencl", OpenClBackend.KeyPlacement.AUTO, 1 << 20, limit)) {
             Layout huge = new Layout(new String[0], new int[0], new String[] {"head"}, new int[] {n}, 4096,
                     StateType.FP32);
             BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> b.init(huge));
-            assertTrue(e.getMessage().contains("device out of memory") && e.getMessage().contains((4L * n) + " bytes"),
+            assertTrue(e.getMessage().contains("device out of memory") && e.getMessage().contains((4L * n) + " bytes")
+                    && e.getMessage().contains("m of DENSE 'head' asks for") && e.getMessage().contains(limit + " bytes"),
                     e.getMessage());
         }
         assertEquals(before, DeviceMemory.liveInJvm(), "buffers left behind by the refused layout");
+    }
+
+    /**
+     * A parameter beyond one host transfer buffer is refused with the same exception type as one
+     * beyond the device, sizes named, before the backend's state changes.
+     */
+    @Test
+    void beyondOneTransferBufferIsRefusedLikeOutOfMemory() {
+        int n = (1 << 29) + 1;   // 4 * n bytes = 2^31 + 4 > 2^31 - 1
+        try (OpenClBackend b = OpenClProvider.open("opencl", OpenClBackend.KeyPlacement.AUTO, 1 << 20)) {
+            Layout small = new Layout(new String[0], new int[0], new String[] {"bias"}, new int[] {5}, 4096,
+                    StateType.FP32);
+            b.init(small);
+            Layout huge = new Layout(new String[] {"embedding"}, new int[] {n}, new String[0], new int[0], 4096,
+                    StateType.FP32);
+            BackendUnavailableException e = assertThrows(BackendUnavailableException.class, () -> b.init(huge));
+            assertTrue(e.getMessage().contains("'embedding' of " + n + " entries")
+                    && e.getMessage().contains((4L * n) + " bytes") && e.getMessage().contains(Integer.MAX_VALUE + " bytes"),
+                    e.getMessage());
+            float[] m = new float[5];
+            float[] v = new float[5];
+            b.readMoments(false, 0, m, v);   // the earlier layout is still there
+            assertEquals(0f, m[4]);
+        }
     }
 
     @Test

@@ -6,60 +6,64 @@ import net.jqwik.api.lifecycle.SkipExecutionHook;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Whether this machine can run the {@code opencl} backend. Where it cannot (a fact of the machine:
- * no loader, no platform, only devices SPEC.md §10 refuses), the tests are skipped with the reason
- * printed to stdout, never passed silently. Any other refusal (a failed build or known-answer test)
- * is the backend's fault and fails the tests.
+ * Whether the {@code opencl} tests run. They run unless the user opts out with
+ * {@code -Dnanoadam.opencl=off} (then each is skipped with that reason printed). A machine without
+ * a usable OpenCL device fails them, saying what to install: a missing device must not pass as
+ * missing coverage. Any other refusal (a failed build or known-answer test) fails them too.
  */
 final class OpenClTesting {
     private OpenClTesting() {
     }
 
-    private static String reason;
+    /** The opt-out: {@code -Dnanoadam.opencl=off}. */
+    static final String PROPERTY = "nanoadam.opencl";
+
     private static RuntimeException failure;
     private static boolean probed;
 
-    /** Null when "opencl" opens here or fails for a reason of its own; else what the machine lacks. */
-    static synchronized String unavailableReason() {
+    static boolean optedOut() {
+        return "off".equals(System.getProperty(PROPERTY));
+    }
+
+    /** Null when "opencl" opens here, else why it does not. */
+    private static synchronized RuntimeException failure() {
         if (!probed) {
             probed = true;
             try {
                 Backends.open("opencl").close();
-                reason = null;
-            } catch (NoSuitableDeviceException e) {
-                reason = e.getMessage();
             } catch (RuntimeException e) {
                 failure = e;
             }
         }
-        return reason;
+        return failure;
     }
 
-    /**
-     * For JUnit tests: aborts (skips) the test when the machine has no usable OpenCL device,
-     * printing why; fails it when the backend refuses for a reason of its own.
-     */
+    private static String optOutLine() {
+        return "SKIPPED: opencl tests are off (-D" + PROPERTY + "=off)";
+    }
+
+    /** For JUnit tests: skips when opted out, fails when the backend does not open, else returns. */
     static void assumeDevice() {
-        String why = unavailableReason();
-        if (failure != null) {
-            throw new AssertionError("the opencl backend does not open: " + failure.getMessage(), failure);
+        if (optedOut()) {
+            System.out.println(optOutLine());
+            Assumptions.abort(optOutLine());
         }
-        if (why != null) {
-            System.out.println("SKIPPED (no usable OpenCL device): " + why);
+        RuntimeException e = failure();
+        if (e != null) {
+            throw new AssertionError("the opencl backend does not open: " + e.getMessage() + (e instanceof NoSuitableDeviceException
+                    ? " (run with -D" + PROPERTY + "=off to leave the opencl tests out)" : ""), e);
         }
-        Assumptions.assumeTrue(why == null, () -> "no usable OpenCL device: " + why);
     }
 
-    /** For jqwik properties: {@code @AddLifecycleHook(OpenClTesting.Present.class)}. */
+    /** For jqwik properties: {@code @AddLifecycleHook(OpenClTesting.Present.class)}; skips only when opted out. */
     public static final class Present implements SkipExecutionHook {
         @Override
         public SkipResult shouldBeSkipped(LifecycleContext context) {
-            String why = unavailableReason();
-            if (why == null) {
-                return SkipResult.doNotSkip();
+            if (!optedOut()) {
+                return SkipResult.doNotSkip();   // a missing device then fails the property itself
             }
-            System.out.println("SKIPPED " + context.label() + " (no usable OpenCL device): " + why);
-            return SkipResult.skip("no usable OpenCL device: " + why);
+            System.out.println(optOutLine() + ": " + context.label());
+            return SkipResult.skip(optOutLine());
         }
     }
 }

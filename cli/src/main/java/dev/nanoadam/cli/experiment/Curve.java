@@ -1,6 +1,6 @@
 package dev.nanoadam.cli.experiment;
 
-import dev.nanoadam.models.io.AtomicFiles;
+import dev.nanoadam.io.AtomicFiles;
 import dev.nanoadam.models.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.nanoadam.cli.experiment;
 import dev.nanoadam.Optimizer;
 import dev.nanoadam.models.Classifier;
 import dev.nanoadam.models.data.BatchLoader;
-import dev.nanoadam.models.io.AtomicFiles;
+import dev.nanoadam.io.AtomicFiles;
 import dev.nanoadam.models.io.Json;
 import dev.nanoadam.models.io.ModelWeights;
 import dev.nanoadam.models.train.LearningRateSchedule;

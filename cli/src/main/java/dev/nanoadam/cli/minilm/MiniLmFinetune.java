@@ -7,7 +7,7 @@ import dev.nanoadam.Parameter;
 import dev.nanoadam.models.Batch;
 import dev.nanoadam.models.data.BatchLoader;
 import dev.nanoadam.models.data.TokenDataset;
-import dev.nanoadam.models.io.AtomicFiles;
+import dev.nanoadam.io.AtomicFiles;
 import dev.nanoadam.models.io.Json;
 import dev.nanoadam.models.text.MeanPooling;
 import dev.nanoadam.models.train.Evaluation;

@@ -2,7 +2,7 @@ package dev.nanoadam.cli.report;
 
 import dev.nanoadam.cli.experiment.Curve;
 import dev.nanoadam.cli.experiment.FineTuning;
-import dev.nanoadam.models.io.AtomicFiles;
+import dev.nanoadam.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

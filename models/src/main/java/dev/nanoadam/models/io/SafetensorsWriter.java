@@ -1,5 +1,6 @@
 package dev.nanoadam.models.io;
 
+import dev.nanoadam.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>System property {@code nanoadam.models.vectorBits}: {@code preferred} (default, the widest the
  * CPU runs natively), {@code 512}, {@code 256}, {@code 128}, or {@code scalar} (no Vector API at
- * all). A width wider than the CPU's preferred one is refused at class initialisation, since the
- * Vector API would emulate it very slowly rather than fail.
+ * all). A width wider than the CPU's preferred one is accepted: the Vector API emulates it exactly
+ * but slowly, which the tests use to run every width on every CPU; {@link #describe()} says so.
  */
 public final class Simd {
     /** Name of the system property that selects the width. */
@@ -34,7 +34,6 @@ public final class Simd {
 
     static {
         String requested = System.getProperty(PROPERTY, "preferred").trim();
-        int preferredBits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
         switch (requested) {
             case "preferred" -> {
                 SCALAR = false;
@@ -45,13 +44,8 @@ public final class Simd {
                 FLOAT = null;
             }
             case "128", "256", "512" -> {
-                int bits = Integer.parseInt(requested);
-                if (bits > preferredBits) {
-                    throw new IllegalStateException(PROPERTY + "=" + requested + " but this CPU's preferred"
-                            + " float vector is " + preferredBits + " bits; wider vectors would be emulated");
-                }
                 SCALAR = false;
-                FLOAT = FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(bits));
+                FLOAT = FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(Integer.parseInt(requested)));
             }
             default -> throw new IllegalStateException(PROPERTY + "=" + requested
                     + " is not one of preferred, 512, 256, 128, scalar");
@@ -64,6 +58,11 @@ public final class Simd {
 
     /** A one-line description of the path in use, e.g. {@code "vector 512-bit (16 floats)"}. */
     public static String describe() {
-        return SCALAR ? "scalar" : "vector " + FLOAT.vectorBitSize() + "-bit (" + LANES + " floats)";
+        if (SCALAR) {
+            return "scalar";
+        }
+        boolean emulated = FLOAT.vectorBitSize() > FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        return "vector " + FLOAT.vectorBitSize() + "-bit (" + LANES + " floats" + (emulated ? ", emulated: wider than"
+                + " this CPU's " + FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit vectors" : "") + ")";
     }
 }

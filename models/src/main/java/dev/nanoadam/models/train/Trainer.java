@@ -5,7 +5,7 @@ import dev.nanoadam.models.Batch;
 import dev.nanoadam.models.Classifier;
 import dev.nanoadam.models.data.BatchLoader;
 import dev.nanoadam.models.data.Dataset;
-import dev.nanoadam.models.io.AtomicFiles;
+import dev.nanoadam.io.AtomicFiles;
 import dev.nanoadam.models.io.Json;
 import dev.nanoadam.models.io.ModelWeights;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.nanoadam.models.io;
+package dev.nanoadam.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,29 +1,30 @@
-package dev.nanoadam.opencl;
+package dev.nanoadam.spi;
 
 import dev.nanoadam.Criterion;
 import dev.nanoadam.MomentPolicy;
 import dev.nanoadam.StateType;
-import dev.nanoadam.cpu.ScalarBackend;
-import dev.nanoadam.spi.Backend;
-import dev.nanoadam.spi.Layout;
-import dev.nanoadam.spi.Selection;
-import dev.nanoadam.spi.SpecMath;
-import dev.nanoadam.spi.StepConstants;
 import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
- * SPEC.md §10's start-up check: a small fixed scenario run through the device's kernels and through
- * {@code cpu-scalar}, compared bit for bit. It covers selection under every criterion (with both
- * key placements and a batch of one chunk, so the batched path runs), RESET and CARRY remaps, both
- * state types, masked and dense updates with and without reused gradients, subnormal, zero, tied,
- * NaN and infinite values, and the non-finite check. A driver that contracts {@code a*b+c}, flushes
- * subnormals or rounds a division differently fails here, before it touches a model.
+ * SPEC.md §10's start-up check, shared by every backend other than {@code cpu-scalar}: a small
+ * fixed scenario run through the candidate's kernels and through {@code cpu-scalar}, compared bit
+ * for bit. It covers selection under every criterion, RESET and CARRY remaps, both state types,
+ * masked and dense updates with and without reused gradients, subnormal, zero, tied, NaN and
+ * infinite values, and the non-finite check. A kernel that contracts {@code a*b+c}, flushes
+ * subnormals, rounds a division differently or breaks a tie the other way fails here, before it
+ * touches a model.
+ *
+ * <p>A backend runs it once per JVM (per device), with each configuration it can take (a device
+ * backend opens candidates whose selection batch is {@link #CHUNK} floats, so its batched path
+ * runs), and refuses to start on any difference, saying where.
  */
-final class KnownAnswerTest {
+public final class KnownAnswerTest {
     private KnownAnswerTest() {
     }
 
-    private static final int CHUNK = 256;
+    /** The scenario's chunk size. */
+    public static final int CHUNK = 256;
     // 4 chunks (last 232), 2 (last 1), 1 short one, and 2 chunks of heavy ties re-drawn every round
     private static final int[] SPARSE = {1000, 257, 3, 300};
     private static final int TIES = 3;
@@ -37,22 +38,25 @@ final class KnownAnswerTest {
     private static final float[] GRADIENT_EDGES = {0f, -0f, Float.MIN_VALUE, -1e-41f, 1e-20f, -1e-22f, 1e-30f, 1e3f,
         -1e3f, 1f};
 
-    /** Null when the device agrees with cpu-scalar everywhere, else where it first differs. */
-    static String run(DeviceRuntime device) {
-        for (OpenClBackend.KeyPlacement keys : OpenClBackend.KeyPlacement.values()) {
-            for (StateType type : StateType.values()) {
-                try (OpenClBackend candidate = new OpenClBackend(device, keys, 4L * CHUNK);
-                     ScalarBackend oracle = new ScalarBackend()) {
-                    String what = type + ", selection keys " + keys.name().toLowerCase(java.util.Locale.ROOT);
-                    String where;
-                    try {
-                        where = scenario(oracle, candidate, type, what);
-                    } catch (RuntimeException e) {
-                        where = what + ": " + e;
-                    }
-                    if (where != null) {
-                        return where;
-                    }
+    /**
+     * Runs the scenario under both state types on fresh candidates from {@code candidates}, each
+     * closed afterwards.
+     *
+     * @param what names the candidate in the answer, e.g. {@code "opencl, selection keys global"}
+     * @return null when the candidate agrees with cpu-scalar everywhere, else where it first differs
+     */
+    public static String run(String what, Supplier<? extends Backend> candidates) {
+        for (StateType type : StateType.values()) {
+            try (Backend candidate = candidates.get(); Backend oracle = Backends.open("cpu-scalar")) {
+                String at = what + ", " + type;
+                String where;
+                try {
+                    where = scenario(oracle, candidate, type, at);
+                } catch (RuntimeException e) {
+                    where = at + ": " + e;
+                }
+                if (where != null) {
+                    return where;
                 }
             }
         }
@@ -175,7 +179,7 @@ final class KnownAnswerTest {
             int ka = oracle.maskLength(s);
             int kb = candidate.maskLength(s);
             if (ka != kb) {
-                return at + "mask length of SPARSE " + s + ": cpu-scalar " + ka + ", opencl " + kb;
+                return at + "mask length of SPARSE " + s + ": cpu-scalar " + ka + ", candidate " + kb;
             }
             char[] ma = new char[ka];
             char[] mb = new char[kb];
@@ -183,7 +187,7 @@ final class KnownAnswerTest {
             candidate.readMask(s, mb);
             for (int j = 0; j < ka; j++) {
                 if (ma[j] != mb[j]) {
-                    return at + "mask of SPARSE " + s + " entry " + j + ": cpu-scalar " + (int) ma[j] + ", opencl "
+                    return at + "mask of SPARSE " + s + " entry " + j + ": cpu-scalar " + (int) ma[j] + ", candidate "
                             + (int) mb[j];
                 }
             }
@@ -225,14 +229,14 @@ final class KnownAnswerTest {
                     || Float.floatToRawIntBits(a[i]) == Float.floatToRawIntBits(b[i]);
             if (!same) {
                 return at + " index " + i + ": cpu-scalar " + a[i] + " (0x" + Integer.toHexString(Float.floatToRawIntBits(a[i]))
-                        + "), opencl " + b[i] + " (0x" + Integer.toHexString(Float.floatToRawIntBits(b[i])) + ")";
+                        + "), candidate " + b[i] + " (0x" + Integer.toHexString(Float.floatToRawIntBits(b[i])) + ")";
             }
         }
         return null;
     }
 
     private static String same(String at, int a, int b) {
-        return a == b ? null : at + ": cpu-scalar " + a + ", opencl " + b;
+        return a == b ? null : at + ": cpu-scalar " + a + ", candidate " + b;
     }
 
     /** Seeded values: a third edge values or ties with earlier entries, the rest scaled Gaussians. */

@@ -1,4 +1,4 @@
-package dev.nanoadam.models.io;
+package dev.nanoadam.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
