@@ -60,6 +60,20 @@ class ValidationTest {
         refused("nonFinite", b -> b.nonFinite(null));
     }
 
+    /** A checkpoint is written like any new file of the user's (umask permissions), atomically, directories made. */
+    @Test
+    void aCheckpointIsAnOrdinaryFileOfTheUsers(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path plain = Files.createFile(dir.resolve("plain"));
+        Path file = dir.resolve("run/opt.ckpt");
+        try (NanoAdam opt = NanoAdam.builder().build(List.of(Parameter.of("w", new float[8], 8)), List.of())) {
+            opt.save(file);
+        }
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+        try (var names = Files.list(file.getParent())) {
+            assertEquals(List.of("opt.ckpt"), names.map(p -> p.getFileName().toString()).toList(), "no temporary left");
+        }
+    }
+
     @Test
     void adamwRefusesANullFieldByName() {
         for (String field : List.of("stateType", "nonFinite", "backend")) {

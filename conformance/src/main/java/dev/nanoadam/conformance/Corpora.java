@@ -4,22 +4,29 @@ import dev.nanoadam.models.data.Dataset;
 import dev.nanoadam.models.data.Datasets;
 import dev.nanoadam.models.data.FashionMnist;
 import dev.nanoadam.models.data.FortuneClassification;
+import dev.nanoadam.models.data.Fortunes;
 import dev.nanoadam.models.data.ImageDataset;
 import dev.nanoadam.models.data.Split;
 import dev.nanoadam.models.data.TokenDataset;
 import dev.nanoadam.models.data.Vocabulary;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The real data the checks train on, read once per JVM from the files the system's packages
- * install: Fashion-MNIST images (Debian {@code dataset-fashion-mnist}) and a text classification
- * task over fortune cookie files (Debian {@code fortunes}). A missing package is reported by the
- * readers' {@link dev.nanoadam.models.data.DatasetNotFoundException}, naming it.
+ * The real data the checks train on, read once per JVM: Fashion-MNIST images (Debian
+ * {@code dataset-fashion-mnist}) and a text classification task over fortune cookie files (Debian
+ * {@code fortunes}), from where those packages install them, or from the folder named by the
+ * system property {@value #DATA_PROPERTY}, laid out as {@code fashion-mnist/} and {@code fortunes/}
+ * (the tests point it at the project's {@code testdata/} excerpts). A missing package is reported
+ * by the readers' {@link dev.nanoadam.models.data.DatasetNotFoundException}, naming it.
  */
 public final class Corpora {
     private Corpora() {
     }
+
+    /** System property: a folder holding {@code fashion-mnist/} and {@code fortunes/}, read instead of the packages'. */
+    public static final String DATA_PROPERTY = "nanoadam.conformance.data";
 
     /** Examples taken from each data set: enough batches that a check never sees the same batch twice. */
     public static final int EXAMPLES = 512;
@@ -36,7 +43,7 @@ public final class Corpora {
     /** The first {@value #EXAMPLES} Fashion-MNIST training images, pixels in [0, 1]. */
     public static synchronized Dataset fashionMnist() throws IOException {
         if (images == null) {
-            ImageDataset train = FashionMnist.load(Split.TRAIN);
+            ImageDataset train = FashionMnist.load(dataDir("fashion-mnist", FashionMnist.DEFAULT_DIR), Split.TRAIN);
             images = Datasets.head(train, EXAMPLES);
         }
         return images;
@@ -53,8 +60,14 @@ public final class Corpora {
                     .withVocabulary(2, VOCABULARY)
                     .withHeldOutFraction(0)
                     .withMaxPerClass(EXAMPLES / FORTUNE_CLASSES.size());
-            tokens = FortuneClassification.load(FORTUNE_CLASSES, options).train();
+            tokens = FortuneClassification.load(dataDir("fortunes", Fortunes.DEFAULT_DIR), FORTUNE_CLASSES, options)
+                    .train();
         }
         return tokens;
+    }
+
+    private static Path dataDir(String name, String installed) {
+        String given = System.getProperty(DATA_PROPERTY);
+        return given == null ? Path.of(installed) : Path.of(given, name);
     }
 }

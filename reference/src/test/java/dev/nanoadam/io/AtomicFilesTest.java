@@ -45,4 +45,13 @@ class AtomicFilesTest {
         assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(f));
         assertEquals(List.of("state.bin"), names());
     }
+
+    /** The file gets the permissions the umask gives a new file, not a temporary file's owner-only ones. */
+    @Test
+    void theFileHasTheUmasksPermissions() throws IOException {
+        Path plain = Files.createFile(dir.resolve("plain"));
+        Path written = dir.resolve("written");
+        AtomicFiles.write(written, new byte[] {1});
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(written));
+    }
 }
