@@ -52,6 +52,11 @@ public final class AdamW implements Optimizer {
         return engine.stateBytes();
     }
 
+    @Override
+    public List<Parameter> parameters() {
+        return engine.parameters();
+    }
+
     /** Bytes the backend really allocated for state; equals {@link #stateBytes()}. */
     public long allocatedStateBytes() {
         return engine.allocatedStateBytes();

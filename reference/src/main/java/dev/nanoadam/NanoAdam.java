@@ -78,6 +78,7 @@ public final class NanoAdam implements Optimizer {
     private int[] pendingLast;
 
     private Backend backend;
+    private final List<Parameter> parameterList;   // SPARSE, then DENSE
     private final StepConstants sparseConstants = new StepConstants();
     private final StepConstants denseConstants = new StepConstants();
     private final Selection selection = new Selection();
@@ -90,6 +91,9 @@ public final class NanoAdam implements Optimizer {
         this.dense = denseList.toArray(new Parameter[0]);
         this.adamwOnly = adamwOnly;
         checkParameters(sparse, dense);
+        List<Parameter> all = new ArrayList<>(List.of(sparse));
+        all.addAll(List.of(dense));
+        this.parameterList = List.copyOf(all);
         for (int i = 0; i < sparse.length; i++) {
             sparseIndex.put(sparse[i], i);
         }
@@ -338,6 +342,11 @@ public final class NanoAdam implements Optimizer {
             bytes += 2L * p.size() * s;
         }
         return bytes;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameterList;
     }
 
     /** Bytes the backend reports as really allocated for state; equals {@link #stateBytes()}. */

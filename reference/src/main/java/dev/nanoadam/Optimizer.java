@@ -2,6 +2,7 @@ package dev.nanoadam;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What every optimizer of this library offers: {@link NanoAdam} and {@link AdamW}.
@@ -34,6 +35,57 @@ public interface Optimizer extends AutoCloseable {
 
     /** Restores state saved by {@link #save}; on any mismatch throws and changes nothing. */
     void load(Path file) throws IOException;
+
+    /**
+     * The parameters this optimizer updates: for {@link NanoAdam} the SPARSE ones, then the DENSE
+     * ones, each group in the order given to the builder; unmodifiable.
+     */
+    List<Parameter> parameters();
+
+    /** Sets every gradient of {@link #parameters()} to +0.0 (as before the first backward pass). */
+    default void zeroGrad() {
+        for (Parameter p : parameters()) {
+            p.zeroGrad();
+        }
+    }
+
+    /**
+     * Scales the gradients so that their global L2 norm is at most {@code maxNorm}, as
+     * {@code torch.nn.utils.clip_grad_norm_} does, and returns the norm before clipping.
+     *
+     * <p>The norm is summed in double precision, parameter by parameter in {@link #parameters()}
+     * order, entry by entry in ascending flat index, so it is the same on every backend and
+     * machine. When it exceeds {@code maxNorm}, every gradient entry is multiplied by the float
+     * {@code (float) (maxNorm / (norm + 1e-6))}; otherwise nothing changes. A non-finite norm (a NaN
+     * or infinite gradient) is returned and changes nothing, leaving the gradients to the step's
+     * non-finite policy.
+     *
+     * @throws IllegalArgumentException if {@code maxNorm} is not finite and positive
+     */
+    default double clipGradNorm(double maxNorm) {
+        if (!(maxNorm > 0) || !Double.isFinite(maxNorm)) {
+            throw new IllegalArgumentException("maxNorm = " + maxNorm + ": must be finite and > 0");
+        }
+        double sum = 0;
+        for (Parameter p : parameters()) {
+            float[] g = p.grad();
+            for (int i = 0; i < g.length; i++) {
+                double x = g[i];
+                sum += x * x;
+            }
+        }
+        double norm = Math.sqrt(sum);
+        if (Double.isFinite(norm) && norm > maxNorm) {
+            float scale = (float) (maxNorm / (norm + 1e-6));
+            for (Parameter p : parameters()) {
+                float[] g = p.grad();
+                for (int i = 0; i < g.length; i++) {
+                    g[i] *= scale;
+                }
+            }
+        }
+        return norm;
+    }
 
     /** Name of the backend that really runs, e.g. {@code "cpu"}. */
     String backendName();

@@ -147,4 +147,9 @@ public final class Sgd implements Optimizer {
     @Override
     public void close() {
     }
+
+    @Override
+    public List<Parameter> parameters() {
+        return params;
+    }
 }
