@@ -1,6 +1,8 @@
 package dev.nanoadam;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -75,6 +77,16 @@ public final class AdamW implements Optimizer {
     @Override
     public void load(Path file) throws IOException {
         engine.load(file);
+    }
+
+    @Override
+    public void saveTo(OutputStream out) throws IOException {
+        engine.saveTo(out);
+    }
+
+    @Override
+    public void loadFrom(InputStream in) throws IOException {
+        engine.loadFrom(in);
     }
 
     @Override

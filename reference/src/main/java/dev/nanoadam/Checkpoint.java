@@ -9,11 +9,13 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
+import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
 /**
@@ -84,15 +86,18 @@ final class Checkpoint {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        AtomicFiles.write(target, channel -> {
-            CRC32C crc = new CRC32C();
-            OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
-            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new CheckedOutputStream(raw, crc),
-                    1 << 16));
-            body(out, st);
-            out.flush();
-            new DataOutputStream(raw).writeInt((int) crc.getValue());
-        });
+        AtomicFiles.write(target, channel -> write(Channels.newOutputStream(channel), st));
+    }
+
+    /** Writes the checkpoint's bytes (the file's format exactly) to {@code out}, flushed, not closed. */
+    static void write(OutputStream out, State st) throws IOException {
+        CRC32C crc = new CRC32C();
+        BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+        DataOutputStream body = new DataOutputStream(new CheckedOutputStream(buffered, crc));
+        body(body, st);
+        body.flush();
+        new DataOutputStream(buffered).writeInt((int) crc.getValue());
+        buffered.flush();
     }
 
     private static void body(DataOutputStream out, State st) throws IOException {
@@ -177,6 +182,39 @@ final class Checkpoint {
         }
     }
 
+    /**
+     * Reads one checkpoint from {@code in}, which may go on past it (it is read to the checksum and
+     * no further). The checksum is verified before the state is returned, so nothing is applied
+     * from a damaged stream; every count is bounded by {@code bodyLimit}, the largest body a
+     * checkpoint of the reading optimizer can have, so a damaged count never causes a large
+     * allocation.
+     */
+    static State read(InputStream in, long bodyLimit, String where) throws IOException {
+        CRC32C crc = new CRC32C();
+        DataInputStream body = new DataInputStream(new CheckedInputStream(in, crc));
+        try {
+            byte[] head = body.readNBytes(MAGIC.length);
+            if (!java.util.Arrays.equals(head, MAGIC)) {
+                throw new CheckpointException(where + "not a NanoAdam checkpoint (bad magic)");
+            }
+            int version = body.readInt();
+            if (version != VERSION) {
+                throw new CheckpointException(where + "format version " + version + ", this library reads version "
+                        + VERSION + " (or the data is corrupted)");
+            }
+            State st = parseBody(body, bodyLimit, where);
+            int computed = (int) crc.getValue();
+            int stored = new DataInputStream(in).readInt();
+            if (computed != stored) {
+                throw new CheckpointException(where + "checksum mismatch: the data is corrupted (stored 0x"
+                        + Integer.toHexString(stored) + ", computed 0x" + Integer.toHexString(computed) + ")");
+            }
+            return st;
+        } catch (EOFException e) {
+            throw new CheckpointException(where + "truncated (ends inside the data)", e);
+        }
+    }
+
     private static void verifyChecksum(Path file, long size, String where) throws IOException {
         CRC32C crc = new CRC32C();
         byte[] buffer = new byte[1 << 16];
@@ -216,6 +254,19 @@ final class Checkpoint {
 
     private static State parse(DataInputStream in, long bodySize, String where) throws IOException {
         in.skipNBytes(MAGIC.length + 4);
+        State st = parseBody(in, bodySize, where);
+        if (in.read() < 0) {
+            throw new CheckpointException(where + "truncated (no checksum)");
+        }
+        in.skipNBytes(3);
+        if (in.read() >= 0) {
+            throw new CheckpointException(where + "unexpected bytes after the checksum");
+        }
+        return st;
+    }
+
+    /** Everything after the magic and the version, up to the checksum. */
+    private static State parseBody(DataInputStream in, long bodySize, String where) throws IOException {
         State st = new State();
         int kind = in.readUnsignedByte();
         if (kind > 1) {
@@ -262,8 +313,12 @@ final class Checkpoint {
                 throw new CheckpointException(where + "negative chunk counts for '" + x.name + "'");
             }
             x.mask = new char[count(k, bodySize / 10, "mask length", where)];
-            for (int j = 0; j < k; j++) {
-                x.mask[j] = in.readChar();
+            byte[] block = new byte[2 * Math.min(k, 1 << 15)];
+            for (int j = 0; j < k; ) {
+                int count = Math.min(k - j, block.length / 2);
+                in.readFully(block, 0, 2 * count);
+                java.nio.ByteBuffer.wrap(block, 0, 2 * count).asCharBuffer().get(x.mask, j, count);
+                j += count;
             }
             x.m = floats(in, k);
             x.v = floats(in, k);
@@ -276,13 +331,6 @@ final class Checkpoint {
             x.m = floats(in, n);
             x.v = floats(in, n);
             st.dense[i] = x;
-        }
-        if (in.read() < 0) {
-            throw new CheckpointException(where + "truncated (no checksum)");
-        }
-        in.skipNBytes(3);
-        if (in.read() >= 0) {
-            throw new CheckpointException(where + "unexpected bytes after the checksum");
         }
         return st;
     }
@@ -313,15 +361,20 @@ final class Checkpoint {
 
     private static int count(int value, long limit, String what, String where) throws CheckpointException {
         if (value < 0 || value > limit) {
-            throw new CheckpointException(where + what + " " + value + " is impossible for a file of this size");
+            throw new CheckpointException(where + what + " " + value + " is impossible for a checkpoint of this size");
         }
         return value;
     }
 
+    /** {@code n} big-endian floats, read in blocks (the stream may be unbuffered). */
     private static float[] floats(DataInputStream in, int n) throws IOException {
         float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = Float.intBitsToFloat(in.readInt());
+        byte[] block = new byte[4 * Math.min(n, 1 << 14)];
+        for (int i = 0; i < n; ) {
+            int count = Math.min(n - i, block.length / 4);
+            in.readFully(block, 0, 4 * count);
+            java.nio.ByteBuffer.wrap(block, 0, 4 * count).asFloatBuffer().get(a, i, count);
+            i += count;
         }
         return a;
     }

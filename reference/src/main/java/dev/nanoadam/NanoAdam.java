@@ -7,6 +7,8 @@ import dev.nanoadam.spi.Selection;
 import dev.nanoadam.spi.SpecMath;
 import dev.nanoadam.spi.StepConstants;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -455,7 +457,33 @@ public final class NanoAdam implements Optimizer {
     public void load(Path file) throws IOException {
         ensureOpen();
         Checkpoint.State loaded = Checkpoint.read(file);
-        restore(loaded, file);
+        restore(loaded, "checkpoint " + file + ": ");
+    }
+
+    @Override
+    public void saveTo(OutputStream out) throws IOException {
+        ensureOpen();
+        Checkpoint.write(out, snapshot());
+    }
+
+    @Override
+    public void loadFrom(InputStream in) throws IOException {
+        ensureOpen();
+        Checkpoint.State loaded = Checkpoint.read(in, largestCheckpointBody(), "checkpoint stream: ");
+        restore(loaded, "checkpoint stream: ");
+    }
+
+    /**
+     * An upper bound of the bytes a checkpoint of these parameters can hold after its magic and
+     * version: fixed fields, then per parameter its header and at most 10 bytes an element (a mask
+     * entry and two float moments, or two float moments).
+     */
+    private long largestCheckpointBody() {
+        long bytes = 1024;
+        for (Parameter p : parameterList) {
+            bytes += 16 + 4L * p.name().length() + 4L * p.shape().length + 10L * p.size();
+        }
+        return bytes;
     }
 
     private Checkpoint.State snapshot() {
@@ -491,8 +519,7 @@ public final class NanoAdam implements Optimizer {
     }
 
     /** Checks everything first; only then replaces the state, so a refused load changes nothing. */
-    private void restore(Checkpoint.State st, Path file) throws CheckpointException {
-        String where = "checkpoint " + file + ": ";
+    private void restore(Checkpoint.State st, String where) throws CheckpointException {
         if (st.adamwOnly != adamwOnly) {
             throw new CheckpointException(where + "was written by " + (st.adamwOnly ? "AdamW" : "NanoAdam")
                     + " and cannot be loaded into " + (adamwOnly ? "AdamW" : "NanoAdam"));

@@ -1,6 +1,8 @@
 package dev.nanoadam;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -35,6 +37,19 @@ public interface Optimizer extends AutoCloseable {
 
     /** Restores state saved by {@link #save}; on any mismatch throws and changes nothing. */
     void load(Path file) throws IOException;
+
+    /**
+     * Writes the same bytes as {@link #save} to {@code out}, so that the state can live inside a
+     * larger checkpoint; flushes {@code out} and leaves it open.
+     */
+    void saveTo(OutputStream out) throws IOException;
+
+    /**
+     * Reads one state written by {@link #saveTo} (or a file written by {@link #save}) from
+     * {@code in}, which may go on past it; the same checks as {@link #load}, checksum included, all
+     * before anything changes. Reads no further than the state's last byte.
+     */
+    void loadFrom(InputStream in) throws IOException;
 
     /**
      * The parameters this optimizer updates: for {@link NanoAdam} the SPARSE ones, then the DENSE

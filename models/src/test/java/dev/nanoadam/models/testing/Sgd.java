@@ -2,13 +2,16 @@ package dev.nanoadam.models.testing;
 
 import dev.nanoadam.Optimizer;
 import dev.nanoadam.Parameter;
-import java.io.ByteArrayOutputStream;
+import dev.nanoadam.io.AtomicFiles;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -88,55 +91,66 @@ public final class Sgd implements Optimizer {
             failNextSave = false;
             throw new IOException("disk full (simulated)");
         }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(0x53474431); // "SGD1"
-            out.writeLong(steps);
-            out.writeDouble(lr);
-            out.writeInt(params.size());
-            for (int i = 0; i < params.size(); i++) {
-                out.writeUTF(params.get(i).name());
-                out.writeInt(velocity[i].length);
-                for (float f : velocity[i]) {
-                    out.writeInt(Float.floatToRawIntBits(f));
-                }
+        AtomicFiles.write(file, channel -> saveTo(Channels.newOutputStream(channel)));
+    }
+
+    @Override
+    public void saveTo(OutputStream stream) throws IOException {
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream));
+        out.writeInt(0x53474431); // "SGD1"
+        out.writeLong(steps);
+        out.writeDouble(lr);
+        out.writeInt(params.size());
+        for (int i = 0; i < params.size(); i++) {
+            out.writeUTF(params.get(i).name());
+            out.writeInt(velocity[i].length);
+            for (float f : velocity[i]) {
+                out.writeInt(Float.floatToRawIntBits(f));
             }
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.write(tmp, bytes.toByteArray());
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        out.flush();
     }
 
     @Override
     public void load(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
-            if (in.readInt() != 0x53474431) {
-                throw new IOException(file + ": not an SGD checkpoint");
-            }
-            long s = in.readLong();
-            double rate = in.readDouble();
-            if (in.readInt() != params.size()) {
-                throw new IOException(file + ": parameter count differs");
-            }
-            float[][] v = new float[params.size()][];
-            for (int i = 0; i < params.size(); i++) {
-                String name = in.readUTF();
-                int n = in.readInt();
-                if (!name.equals(params.get(i).name()) || n != velocity[i].length) {
-                    throw new IOException(file + ": parameter " + i + " is " + name + "[" + n + "], expected "
-                            + params.get(i).name() + "[" + velocity[i].length + "]");
-                }
-                v[i] = new float[n];
-                for (int j = 0; j < n; j++) {
-                    v[i][j] = Float.intBitsToFloat(in.readInt());
-                }
-            }
-            for (int i = 0; i < v.length; i++) {
-                System.arraycopy(v[i], 0, velocity[i], 0, v[i].length);
-            }
-            steps = s;
-            lr = rate;
+        try (InputStream in = Files.newInputStream(file)) {
+            read(in, file + ": ");
         }
+    }
+
+    @Override
+    public void loadFrom(InputStream in) throws IOException {
+        read(in, "SGD stream: ");
+    }
+
+    private void read(InputStream stream, String where) throws IOException {
+        DataInputStream in = new DataInputStream(stream);
+        if (in.readInt() != 0x53474431) {
+            throw new IOException(where + "not an SGD checkpoint");
+        }
+        long s = in.readLong();
+        double rate = in.readDouble();
+        if (in.readInt() != params.size()) {
+            throw new IOException(where + "parameter count differs");
+        }
+        float[][] v = new float[params.size()][];
+        for (int i = 0; i < params.size(); i++) {
+            String name = in.readUTF();
+            int n = in.readInt();
+            if (!name.equals(params.get(i).name()) || n != velocity[i].length) {
+                throw new IOException(where + "parameter " + i + " is " + name + "[" + n + "], expected "
+                        + params.get(i).name() + "[" + velocity[i].length + "]");
+            }
+            v[i] = new float[n];
+            for (int j = 0; j < n; j++) {
+                v[i][j] = Float.intBitsToFloat(in.readInt());
+            }
+        }
+        for (int i = 0; i < v.length; i++) {
+            System.arraycopy(v[i], 0, velocity[i], 0, v[i].length);
+        }
+        steps = s;
+        lr = rate;
     }
 
     @Override
