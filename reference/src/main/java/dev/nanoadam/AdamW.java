@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -112,6 +113,7 @@ public final class AdamW implements Optimizer {
     /** Builds {@link AdamW} optimizers; reusable. */
     public static final class Builder {
         private final Hyper.Draft draft = new Hyper.Draft();
+        private final List<ParameterGroup> groups = new ArrayList<>();
 
         private Builder() {
         }
@@ -131,10 +133,31 @@ public final class AdamW implements Optimizer {
         /** Backend name (default "cpu"). */
         public Builder backend(String backend) { draft.backend = backend; return this; }
 
-        /** Builds over every parameter, all updated densely. */
+        /** Adds a parameter group with its own lr, betas, eps or weight decay; build with {@link #build()}. */
+        public Builder group(ParameterGroup group) {
+            if (group == null) {
+                throw new IllegalArgumentException("group = null");
+            }
+            groups.add(group);
+            return this;
+        }
+
+        /** Builds over the groups added with {@link #group}, in that order, all updated densely. */
+        public AdamW build() {
+            if (groups.isEmpty()) {
+                throw new IllegalArgumentException("groups: none added; call group(...) first, or build(parameters)");
+            }
+            return new AdamW(new NanoAdam(draft.freeze(), List.copyOf(groups), true));
+        }
+
+        /** Builds over every parameter, one group, all updated densely. */
         public AdamW build(List<Parameter> parameters) {
-            Objects.requireNonNull(parameters, "parameters");
-            return new AdamW(new NanoAdam(draft.freeze(), List.of(), parameters, true));
+            if (!groups.isEmpty()) {
+                throw new IllegalArgumentException("groups: " + groups.size() + " added with group(...); build them"
+                        + " with build(), not build(parameters)");
+            }
+            return new AdamW(new NanoAdam(draft.freeze(),
+                    List.of(ParameterGroup.of(NanoAdam.required(parameters, "parameters"))), true));
         }
     }
 }

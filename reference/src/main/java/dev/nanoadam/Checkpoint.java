@@ -25,6 +25,8 @@ import java.util.zip.CheckedOutputStream;
  * <pre>
  * "NANOADAM" magic (8 bytes), format version (int), kind (byte: 0 NanoAdam, 1 AdamW)
  * hyperparameters (lr .. nonFinite), t, k, skipped, refreshStep
+ * part count, then per (group, role) part: group (int), role (byte: 0 SPARSE, 1 DENSE), count (int),
+ *   lr, lrScale, beta1, beta2, eps, weightDecay, density (doubles)
  * SPARSE count, then per parameter: name, rank, dims, kFull, kLast, K, mask[K], m[K], v[K]
  * DENSE count, then per parameter: name, rank, dims, m[n], v[n]
  * CRC-32C of every byte before it (int)
@@ -36,7 +38,7 @@ import java.util.zip.CheckedOutputStream;
  */
 final class Checkpoint {
     static final byte[] MAGIC = "NANOADAM".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    static final int VERSION = 2;   // 2: parameter groups
 
     private Checkpoint() {
     }
@@ -67,6 +69,20 @@ final class Checkpoint {
         }
     }
 
+    /** One (group, role) part of the parameters and its constants. */
+    static final class PartRecord {
+        int group;
+        Role role;
+        int count;
+        double lr;
+        double lrScale;
+        double beta1;
+        double beta2;
+        double eps;
+        double weightDecay;
+        double density;
+    }
+
     /** Everything a checkpoint holds. */
     static final class State {
         boolean adamwOnly;
@@ -75,6 +91,7 @@ final class Checkpoint {
         double k;
         long skipped;
         long refreshStep;
+        PartRecord[] parts;
         Tensor[] sparse;
         Tensor[] dense;
     }
@@ -125,6 +142,15 @@ final class Checkpoint {
         out.writeDouble(st.k);
         out.writeLong(st.skipped);
         out.writeLong(st.refreshStep);
+        out.writeInt(st.parts.length);
+        for (PartRecord r : st.parts) {
+            out.writeInt(r.group);
+            out.writeByte(r.role.ordinal());
+            out.writeInt(r.count);
+            for (double x : new double[] {r.lr, r.lrScale, r.beta1, r.beta2, r.eps, r.weightDecay, r.density}) {
+                out.writeDouble(x);
+            }
+        }
         out.writeInt(st.sparse.length);
         for (Tensor x : st.sparse) {
             header(out, x);
@@ -298,6 +324,21 @@ final class Checkpoint {
         if (st.t < 0 || st.skipped < 0 || st.refreshStep < 0 || st.refreshStep > st.t || !(st.k > 0 && st.k <= 1)) {
             throw new CheckpointException(where + "inconsistent counters (t=" + st.t + ", k=" + st.k + ", skipped="
                     + st.skipped + ", refresh step=" + st.refreshStep + ")");
+        }
+        st.parts = new PartRecord[count(in.readInt(), bodySize / 65, "parameter group part count", where)];
+        for (int i = 0; i < st.parts.length; i++) {
+            PartRecord r = new PartRecord();
+            r.group = count(in.readInt(), Integer.MAX_VALUE, "group index", where);
+            r.role = pick(Role.values(), in.readUnsignedByte(), "role", where);
+            r.count = count(in.readInt(), bodySize / 16, "parameter count of a group", where);
+            r.lr = in.readDouble();
+            r.lrScale = in.readDouble();
+            r.beta1 = in.readDouble();
+            r.beta2 = in.readDouble();
+            r.eps = in.readDouble();
+            r.weightDecay = in.readDouble();
+            r.density = in.readDouble();
+            st.parts[i] = r;
         }
         st.sparse = new Tensor[count(in.readInt(), bodySize / 16, "SPARSE parameter count", where)];
         for (int i = 0; i < st.sparse.length; i++) {

@@ -64,19 +64,7 @@ final class Hyper {
 
     /** SPEC.md §2: every field, naming the field and the value when one is invalid. */
     void validate() {
-        checkLr(lr);
-        if (!(beta1 >= 0 && beta1 < 1)) {
-            throw invalid("beta1", beta1, "must be in [0, 1)");
-        }
-        if (!(beta2 >= 0 && beta2 < 1)) {
-            throw invalid("beta2", beta2, "must be in [0, 1)");
-        }
-        if (!Double.isFinite(eps) || eps <= 0 || (float) eps <= 0f) {
-            throw invalid("eps", eps, "must be finite, > 0, and > 0 once rounded to float");
-        }
-        if (!Double.isFinite(weightDecay) || weightDecay < 0) {
-            throw invalid("weightDecay", weightDecay, "must be finite and >= 0");
-        }
+        checkAdam("", lr, beta1, beta2, eps, weightDecay);
         if (!(density > 0 && density <= 1)) {
             throw invalid("density", density, "must be in (0, 1]");
         }
@@ -116,6 +104,25 @@ final class Hyper {
     private static void required(Object value, String field) {
         if (value == null) {
             throw new IllegalArgumentException(field + " = null: must be set");
+        }
+    }
+
+    /** §6's constants, the builder's or a parameter group's; {@code prefix} says whose. */
+    static void checkAdam(String prefix, double lr, double beta1, double beta2, double eps, double weightDecay) {
+        if (!Double.isFinite(lr) || lr <= 0) {
+            throw invalid(prefix + "lr", lr, "must be finite and > 0");
+        }
+        if (!(beta1 >= 0 && beta1 < 1)) {
+            throw invalid(prefix + "beta1", beta1, "must be in [0, 1)");
+        }
+        if (!(beta2 >= 0 && beta2 < 1)) {
+            throw invalid(prefix + "beta2", beta2, "must be in [0, 1)");
+        }
+        if (!Double.isFinite(eps) || eps <= 0 || (float) eps <= 0f) {
+            throw invalid(prefix + "eps", eps, "must be finite, > 0, and > 0 once rounded to float");
+        }
+        if (!Double.isFinite(weightDecay) || weightDecay < 0) {
+            throw invalid(prefix + "weightDecay", weightDecay, "must be finite and >= 0");
         }
     }
 

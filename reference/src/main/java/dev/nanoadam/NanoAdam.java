@@ -81,14 +81,63 @@ public final class NanoAdam implements Optimizer {
 
     private Backend backend;
     private final List<Parameter> parameterList;   // SPARSE, then DENSE
-    private final StepConstants sparseConstants = new StepConstants();
-    private final StepConstants denseConstants = new StepConstants();
     private final Selection selection = new Selection();
-    private Power beta1Power;   // beta1^tau, for the current beta1
-    private Power beta2Power;
+
+    // ---- parameter groups: each SPARSE and DENSE parameter belongs to one part -----------------
+
+    private Part[] parts;            // the non-empty (group, role) parts, in group order, SPARSE before DENSE
+    private final int[] sparsePart;  // [sparse] index into parts
+    private final int[] densePart;   // [dense] index into parts
     private boolean closed;
 
-    NanoAdam(Hyper hyper, List<Parameter> sparseList, List<Parameter> denseList, boolean adamwOnly) {
+    /**
+     * Over {@code groups} in order: each group's parameters go to the SPARSE or DENSE list by its
+     * role (or, without one, by the default partition), group after group.
+     */
+    NanoAdam(Hyper hyper, List<ParameterGroup> groups, boolean adamwOnly) {
+        List<Parameter> sparseList = new ArrayList<>();
+        List<Parameter> denseList = new ArrayList<>();
+        List<Part> partList = new ArrayList<>();
+        List<Integer> sparseOf = new ArrayList<>();
+        List<Integer> denseOf = new ArrayList<>();
+        Map<Double, Power> powers = new java.util.HashMap<>();
+        for (int g = 0; g < groups.size(); g++) {
+            ParameterGroup group = groups.get(g);
+            if (group == null) {
+                throw new IllegalArgumentException("group " + g + ": null");
+            }
+            List<Parameter> own = new ArrayList<>();
+            List<Parameter> owd = new ArrayList<>();
+            for (Parameter p : group.parameters) {
+                Role role = adamwOnly ? Role.DENSE
+                        : group.role != null ? group.role : isDenseByDefault(p.name()) ? Role.DENSE : Role.SPARSE;
+                (role == Role.SPARSE ? own : owd).add(p);
+            }
+            if (adamwOnly && (group.density != null || group.role != null)) {
+                throw new IllegalArgumentException("group " + g + ": density and role are NanoAdam's; AdamW updates"
+                        + " every parameter densely");
+            }
+            if (group.density != null && group.role == Role.DENSE) {
+                throw new IllegalArgumentException("group " + g + ": density = " + group.density
+                        + ": applies only to SPARSE parameters, and this group is DENSE");
+            }
+            for (List<Parameter> members : List.of(own, owd)) {
+                if (members.isEmpty()) {
+                    continue;
+                }
+                boolean isSparse = members == own;
+                Part part = Part.of(g, isSparse ? Role.SPARSE : Role.DENSE, members.size(), hyper, group);
+                part.bindPowers(powers);
+                for (Parameter p : members) {
+                    (isSparse ? sparseList : denseList).add(p);
+                    (isSparse ? sparseOf : denseOf).add(partList.size());
+                }
+                partList.add(part);
+            }
+        }
+        this.parts = partList.toArray(new Part[0]);
+        this.sparsePart = sparseOf.stream().mapToInt(Integer::intValue).toArray();
+        this.densePart = denseOf.stream().mapToInt(Integer::intValue).toArray();
         this.sparse = sparseList.toArray(new Parameter[0]);
         this.dense = denseList.toArray(new Parameter[0]);
         this.adamwOnly = adamwOnly;
@@ -103,8 +152,6 @@ public final class NanoAdam implements Optimizer {
             denseIndex.put(dense[i], i);
         }
         this.hyper = hyper;
-        this.beta1Power = new Power(hyper.beta1);
-        this.beta2Power = new Power(hyper.beta2);
         this.k = hyper.density;
         this.maskFull = new int[sparse.length];
         this.maskLast = new int[sparse.length];
@@ -183,10 +230,11 @@ public final class NanoAdam implements Optimizer {
         if (refresh) {
             for (int s = 0; s < sparse.length; s++) {
                 int n = sparse[s].size();
+                double kPart = parts[sparsePart[s]].density(kNext, h.density);
                 int chunks = (int) ((n + (long) h.chunkSize - 1) / h.chunkSize);
-                int full = chunks == 0 ? 0 : SpecMath.chunkK(kNext, Math.min(h.chunkSize, n));
+                int full = chunks == 0 ? 0 : SpecMath.chunkK(kPart, Math.min(h.chunkSize, n));
                 int lastLength = n - (chunks - 1) * h.chunkSize;
-                int last = chunks == 0 ? 0 : SpecMath.chunkK(kNext, lastLength);
+                int last = chunks == 0 ? 0 : SpecMath.chunkK(kPart, lastLength);
                 int total = chunks == 0 ? 0 : (chunks - 1) * full + last;
                 pendingFull[s] = full;
                 pendingLast[s] = last;
@@ -213,17 +261,16 @@ public final class NanoAdam implements Optimizer {
         }
         k = kNext;
 
-        // §6: host constants once per step, then the kernels.
+        // §6: host constants once per step and part (each group's own), then the kernels.
         long sparseTau = h.momentPolicy == MomentPolicy.RESET ? now - refreshStep + 1 : now + 1;
-        sparseConstants.compute(h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, sparseTau,
-                beta1Power.of(sparseTau), beta2Power.of(sparseTau));
-        denseConstants.compute(h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, now + 1,
-                beta1Power.of(now + 1), beta2Power.of(now + 1));
+        for (Part part : parts) {
+            part.compute(part.role == Role.SPARSE ? sparseTau : now + 1);
+        }
         for (int s = 0; s < sparse.length; s++) {
-            backend.updateSparse(s, sparse[s].data(), sparse[s].grad(), sparseConstants, checked);
+            backend.updateSparse(s, sparse[s].data(), sparse[s].grad(), parts[sparsePart[s]].constants, checked);
         }
         for (int d = 0; d < dense.length; d++) {
-            backend.updateDense(d, dense[d].data(), dense[d].grad(), denseConstants, checked);
+            backend.updateDense(d, dense[d].data(), dense[d].grad(), parts[densePart[d]].constants, checked);
         }
         t = now + 1;
     }
@@ -309,6 +356,9 @@ public final class NanoAdam implements Optimizer {
         ensureOpen();
         Hyper.checkLr(lr);
         hyper = hyper.withLr(lr);
+        for (Part part : parts) {
+            part.lr = part.lrScale == 1.0 ? lr : lr * part.lrScale;
+        }
     }
 
     @Override
@@ -494,6 +544,10 @@ public final class NanoAdam implements Optimizer {
         st.k = k;
         st.skipped = skipped;
         st.refreshStep = refreshStep;
+        st.parts = new Checkpoint.PartRecord[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            st.parts[i] = parts[i].record();
+        }
         st.sparse = new Checkpoint.Tensor[sparse.length];
         for (int s = 0; s < sparse.length; s++) {
             Checkpoint.Tensor x = Checkpoint.Tensor.of(sparse[s]);
@@ -531,6 +585,7 @@ public final class NanoAdam implements Optimizer {
         }
         matchGroup(where, "SPARSE", st.sparse, sparse);
         matchGroup(where, "DENSE", st.dense, dense);
+        Part[] loadedParts = matchParts(where, st.parts);
         for (int s = 0; s < sparse.length; s++) {
             Checkpoint.Tensor x = st.sparse[s];
             if (x.mask.length > 0 || st.t > 0) {
@@ -561,12 +616,155 @@ public final class NanoAdam implements Optimizer {
             maskLast[s] = st.sparse[s].kLast;
         }
         hyper = st.hyper.withBackend(hyper.backend);
-        beta1Power = new Power(hyper.beta1);
-        beta2Power = new Power(hyper.beta2);
+        parts = loadedParts;
         t = st.t;
         k = st.k;
         skipped = st.skipped;
         refreshStep = st.refreshStep;
+    }
+
+    /** The saved parts must have this optimizer's group layout; their constants are checked and taken. */
+    private Part[] matchParts(String where, Checkpoint.PartRecord[] saved) throws CheckpointException {
+        for (int i = 0; i < Math.min(saved.length, parts.length); i++) {
+            Checkpoint.PartRecord r = saved[i];
+            Part mine = parts[i];
+            if (r.group != mine.group || r.role != mine.role || r.count != mine.count) {
+                throw new CheckpointException(where + "group " + r.group + " has " + r.count + " " + r.role
+                        + " parameters where this optimizer's group " + mine.group + " has " + mine.count + " "
+                        + mine.role + " (groups saved: " + java.util.Arrays.toString(describe(saved)) + "; here: "
+                        + java.util.Arrays.toString(parts) + ")");
+            }
+        }
+        if (saved.length != parts.length) {
+            throw new CheckpointException(where + "has " + saved.length + " parameter group parts, this optimizer "
+                    + parts.length + " (" + java.util.Arrays.toString(parts) + ")");
+        }
+        Part[] loaded = new Part[saved.length];
+        Map<Double, Power> powers = new java.util.HashMap<>();
+        for (int i = 0; i < saved.length; i++) {
+            Checkpoint.PartRecord r = saved[i];
+            try {
+                Hyper.checkAdam("group " + r.group + ": ", r.lr, r.beta1, r.beta2, r.eps, r.weightDecay);
+                if (!(r.lrScale > 0) || !Double.isFinite(r.lrScale)) {
+                    throw new IllegalArgumentException("group " + r.group + ": lr scale = " + r.lrScale
+                            + ": must be finite and > 0");
+                }
+                if (!(r.density > 0 && r.density <= 1)) {
+                    throw new IllegalArgumentException("group " + r.group + ": density = " + r.density
+                            + ": must be in (0, 1]");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(where + "invalid hyperparameter: " + e.getMessage(), e);
+            }
+            loaded[i] = new Part(r.group, r.role, r.count, r.lr, r.lrScale, r.beta1, r.beta2, r.eps, r.weightDecay,
+                    r.density);
+            loaded[i].bindPowers(powers);
+        }
+        return loaded;
+    }
+
+    private static String[] describe(Checkpoint.PartRecord[] records) {
+        String[] out = new String[records.length];
+        for (int i = 0; i < records.length; i++) {
+            out[i] = "group " + records[i].group + " " + records[i].role + " x" + records[i].count;
+        }
+        return out;
+    }
+
+    /**
+     * The SPARSE or the DENSE parameters of one group: their constants, the powers of their betas
+     * and the step constants computed from them.
+     */
+    static final class Part {
+        final int group;
+        final Role role;
+        final int count;
+        double lr;                 // now in force; setLearningRate sets it to the new rate times lrScale
+        final double lrScale;      // the group's lr over the builder's at build time; 1 when inherited
+        final double beta1;
+        final double beta2;
+        final double eps;
+        final double weightDecay;
+        final double density;      // the group's initial density; the builder's when inherited
+        Power beta1Power;          // beta1^tau
+        Power beta2Power;
+        final StepConstants constants = new StepConstants();
+
+        Part(int group, Role role, int count, double lr, double lrScale, double beta1, double beta2, double eps,
+             double weightDecay, double density) {
+            this.group = group;
+            this.role = role;
+            this.count = count;
+            this.lr = lr;
+            this.lrScale = lrScale;
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.eps = eps;
+            this.weightDecay = weightDecay;
+            this.density = density;
+        }
+
+        /** The part of {@code group} with {@code role}: its overrides, else the builder's values; validated. */
+        static Part of(int index, Role role, int count, Hyper h, ParameterGroup group) {
+            double lr = group.lr != null ? group.lr : h.lr;
+            double beta1 = group.beta1 != null ? group.beta1 : h.beta1;
+            double beta2 = group.beta2 != null ? group.beta2 : h.beta2;
+            double eps = group.eps != null ? group.eps : h.eps;
+            double wd = group.weightDecay != null ? group.weightDecay : h.weightDecay;
+            Hyper.checkAdam("group " + index + ": ", lr, beta1, beta2, eps, wd);
+            double density = h.density;
+            if (group.density != null) {
+                density = group.density;
+                if (!(density > 0 && density <= 1)) {
+                    throw new IllegalArgumentException("group " + index + ": density = " + density
+                            + ": must be in (0, 1]");
+                }
+            }
+            return new Part(index, role, count, lr, group.lr != null ? lr / h.lr : 1.0, beta1, beta2, eps, wd,
+                    density);
+        }
+
+        /**
+         * This part's k when the builder's schedule is at {@code k} (its initial value {@code k0}):
+         * the group's density scaled as the schedule scales k0; exactly the group's density at
+         * {@code k0}, exactly {@code k} for a group without its own density.
+         */
+        double density(double k, double k0) {
+            if (density == k0) {
+                return k;
+            }
+            return k == k0 ? density : k * (density / k0);
+        }
+
+        /** Shares one table per beta value among the parts (each holds up to 1 MiB). */
+        void bindPowers(Map<Double, Power> powers) {
+            beta1Power = powers.computeIfAbsent(beta1, Power::new);
+            beta2Power = powers.computeIfAbsent(beta2, Power::new);
+        }
+
+        void compute(long tau) {
+            constants.compute(lr, beta1, beta2, eps, weightDecay, tau, beta1Power.of(tau), beta2Power.of(tau));
+        }
+
+        Checkpoint.PartRecord record() {
+            Checkpoint.PartRecord r = new Checkpoint.PartRecord();
+            r.group = group;
+            r.role = role;
+            r.count = count;
+            r.lr = lr;
+            r.lrScale = lrScale;
+            r.beta1 = beta1;
+            r.beta2 = beta2;
+            r.eps = eps;
+            r.weightDecay = weightDecay;
+            r.density = density;
+            return r;
+        }
+
+        @Override
+        public String toString() {
+            return "group " + group + " " + role + " x" + count;
+        }
     }
 
     private static void matchGroup(String where, String role, Checkpoint.Tensor[] saved, Parameter[] mine)
@@ -632,9 +830,17 @@ public final class NanoAdam implements Optimizer {
 
     // ---- §2 builder ------------------------------------------------------------------------------
 
+    static <T> List<T> required(List<T> list, String what) {
+        if (list == null) {
+            throw new IllegalArgumentException(what + " = null");
+        }
+        return list;
+    }
+
     /** Builds {@link NanoAdam} optimizers; reusable, each {@code build} validates every field. */
     public static final class Builder {
         private final Hyper.Draft draft = new Hyper.Draft();
+        private final List<ParameterGroup> groups = new ArrayList<>();
 
         private Builder() {
         }
@@ -672,23 +878,41 @@ public final class NanoAdam implements Optimizer {
         /** Backend name (default "cpu"); see {@link Backends#available()}. */
         public Builder backend(String backend) { draft.backend = backend; return this; }
 
-        /** Builds over explicit groups: {@code sparse} updated on masks, {@code dense} by AdamW. */
-        public NanoAdam build(List<Parameter> sparse, List<Parameter> dense) {
-            Objects.requireNonNull(sparse, "sparse");
-            Objects.requireNonNull(dense, "dense");
-            return new NanoAdam(draft.freeze(), sparse, dense, false);
+        /** Adds a parameter group (see {@link ParameterGroup}); build with {@link #build()}. */
+        public Builder group(ParameterGroup group) {
+            if (group == null) {
+                throw new IllegalArgumentException("group = null");
+            }
+            groups.add(group);
+            return this;
         }
 
-        /** Builds over one list, split by SPEC.md §1's default partition ({@link #isDenseByDefault}). */
-        public NanoAdam build(List<Parameter> parameters) {
-            Objects.requireNonNull(parameters, "parameters");
-            List<Parameter> s = new ArrayList<>();
-            List<Parameter> d = new ArrayList<>();
-            for (Parameter p : parameters) {
-                Objects.requireNonNull(p, "parameters: null parameter");
-                (isDenseByDefault(p.name()) ? d : s).add(p);
+        /** Builds over the groups added with {@link #group}, in that order. */
+        public NanoAdam build() {
+            if (groups.isEmpty()) {
+                throw new IllegalArgumentException("groups: none added; call group(...) first, or build(parameters)");
             }
-            return build(s, d);
+            return new NanoAdam(draft.freeze(), List.copyOf(groups), false);
+        }
+
+        /** Builds over two groups: {@code sparse} updated on masks, {@code dense} by AdamW. */
+        public NanoAdam build(List<Parameter> sparse, List<Parameter> dense) {
+            noGroups();
+            return new NanoAdam(draft.freeze(), List.of(ParameterGroup.of(required(sparse, "sparse")).role(Role.SPARSE),
+                    ParameterGroup.of(required(dense, "dense")).role(Role.DENSE)), false);
+        }
+
+        /** Builds over one group, split by SPEC.md §1's default partition ({@link #isDenseByDefault}). */
+        public NanoAdam build(List<Parameter> parameters) {
+            noGroups();
+            return new NanoAdam(draft.freeze(), List.of(ParameterGroup.of(required(parameters, "parameters"))), false);
+        }
+
+        private void noGroups() {
+            if (!groups.isEmpty()) {
+                throw new IllegalArgumentException("groups: " + groups.size() + " added with group(...); build them"
+                        + " with build(), not build(parameters)");
+            }
         }
     }
 }
