@@ -55,6 +55,16 @@ public final class AdamW implements Optimizer {
         return engine.stateBytes();
     }
 
+    /** The hyperparameters now in force (density and mask settings are NanoAdam's, unused here). */
+    public Hyperparameters hyperparameters() {
+        return engine.hyperparameters();
+    }
+
+    /** One line per tensor: group, rate, weight decay and state bytes. */
+    public String describe() {
+        return engine.describe();
+    }
+
     @Override
     public List<Parameter> parameters() {
         return engine.parameters();
@@ -114,6 +124,7 @@ public final class AdamW implements Optimizer {
     public static final class Builder {
         private final Hyper.Draft draft = new Hyper.Draft();
         private final List<ParameterGroup> groups = new ArrayList<>();
+        private LearningRateSchedule schedule;
 
         private Builder() {
         }
@@ -132,6 +143,8 @@ public final class AdamW implements Optimizer {
         public Builder nonFinite(NonFinitePolicy policy) { draft.nonFinite = policy; return this; }
         /** Backend name (default "cpu"). */
         public Builder backend(String backend) { draft.backend = backend; return this; }
+        /** A learning-rate schedule over the builder's lr, applied before every step (default: none). */
+        public Builder schedule(LearningRateSchedule schedule) { this.schedule = schedule; return this; }
 
         /** Adds a parameter group with its own lr, betas, eps or weight decay; build with {@link #build()}. */
         public Builder group(ParameterGroup group) {
@@ -147,7 +160,7 @@ public final class AdamW implements Optimizer {
             if (groups.isEmpty()) {
                 throw new IllegalArgumentException("groups: none added; call group(...) first, or build(parameters)");
             }
-            return new AdamW(new NanoAdam(draft.freeze(), List.copyOf(groups), true));
+            return new AdamW(new NanoAdam(draft.freeze(), List.copyOf(groups), true, schedule));
         }
 
         /** Builds over every parameter, one group, all updated densely. */
@@ -157,7 +170,7 @@ public final class AdamW implements Optimizer {
                         + " with build(), not build(parameters)");
             }
             return new AdamW(new NanoAdam(draft.freeze(),
-                    List.of(ParameterGroup.of(NanoAdam.required(parameters, "parameters"))), true));
+                    List.of(ParameterGroup.of(NanoAdam.required(parameters, "parameters"))), true, schedule));
         }
     }
 }

@@ -82,6 +82,8 @@ public final class NanoAdam implements Optimizer {
     private Backend backend;
     private final List<Parameter> parameterList;   // SPARSE, then DENSE
     private final Selection selection = new Selection();
+    private final LearningRateSchedule schedule;   // null: the rate changes only by setLearningRate
+    private final double scheduleBase;             // the builder's lr, the base the schedule scales
 
     // ---- parameter groups: each SPARSE and DENSE parameter belongs to one part -----------------
 
@@ -94,7 +96,9 @@ public final class NanoAdam implements Optimizer {
      * Over {@code groups} in order: each group's parameters go to the SPARSE or DENSE list by its
      * role (or, without one, by the default partition), group after group.
      */
-    NanoAdam(Hyper hyper, List<ParameterGroup> groups, boolean adamwOnly) {
+    NanoAdam(Hyper hyper, List<ParameterGroup> groups, boolean adamwOnly, LearningRateSchedule schedule) {
+        this.schedule = schedule;
+        this.scheduleBase = hyper.lr;
         List<Parameter> sparseList = new ArrayList<>();
         List<Parameter> denseList = new ArrayList<>();
         List<Part> partList = new ArrayList<>();
@@ -217,6 +221,9 @@ public final class NanoAdam implements Optimizer {
     public void step() {
         ensureOpen();
         final long now = t;
+        if (schedule != null) {
+            applyLearningRate(scheduledRate(now));
+        }
         final Hyper h = hyper;
 
         // §3: the density schedule, then the refresh decision.
@@ -351,10 +358,36 @@ public final class NanoAdam implements Optimizer {
 
     // ---- accessors ------------------------------------------------------------------------------
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException if the optimizer was built with a {@link LearningRateSchedule},
+     *     which sets the rate before every step
+     */
     @Override
     public void setLearningRate(double lr) {
         ensureOpen();
+        if (schedule != null) {
+            throw new IllegalStateException("setLearningRate: this optimizer follows the schedule it was built with");
+        }
         Hyper.checkLr(lr);
+        applyLearningRate(lr);
+    }
+
+    private double scheduledRate(long step) {
+        double lr = schedule.learningRate(step, scheduleBase);
+        if (!Double.isFinite(lr) || lr <= 0) {
+            throw new IllegalStateException("schedule: rate " + lr + " at step " + step + " (base " + scheduleBase
+                    + "); a schedule must return a finite rate > 0");
+        }
+        return lr;
+    }
+
+    /** Every group without its own rate gets {@code lr}; a group built with rate r gets lr * r / builder lr. */
+    private void applyLearningRate(double lr) {
+        if (lr == hyper.lr) {
+            return;
+        }
         hyper = hyper.withLr(lr);
         for (Part part : parts) {
             part.lr = part.lrScale == 1.0 ? lr : lr * part.lrScale;
@@ -374,6 +407,45 @@ public final class NanoAdam implements Optimizer {
     @Override
     public long skippedSteps() {
         return skipped;
+    }
+
+    /** The optimizer-wide hyperparameters now in force; see {@link #describe()} for each group's. */
+    public Hyperparameters hyperparameters() {
+        Hyper h = hyper;
+        return new Hyperparameters(h.lr, h.beta1, h.beta2, h.eps, h.weightDecay, h.density, h.finalDensity,
+                h.maskInterval, h.densityInterval, h.totalSteps, h.chunkSize, h.criterion, h.seed, h.momentPolicy,
+                h.stateType, h.nonFinite, h.backend);
+    }
+
+    /**
+     * What this optimizer does with each tensor, one line each after a header: role, group, the
+     * group's rate and weight decay, K (the masked entries, SPARSE) and state bytes (SPEC.md §9),
+     * so that a user sees what the default partition chose.
+     */
+    public String describe() {
+        ensureOpen();
+        StringBuilder out = new StringBuilder();
+        out.append(adamwOnly ? "AdamW" : "NanoAdam").append(" on ").append(backendName()).append(", t = ").append(t);
+        if (!adamwOnly) {
+            out.append(", k = ").append(k);
+        }
+        out.append(", ").append(stateBytes()).append(" bytes of state\n");
+        long s = hyper.stateType.bytes();
+        for (int i = 0; i < sparse.length; i++) {
+            Part part = parts[sparsePart[i]];
+            int length = backend.maskLength(i);
+            line(out, sparse[i], part, "K = " + length + " of " + sparse[i].size(), (long) length * (2 * s + 2));
+        }
+        for (int i = 0; i < dense.length; i++) {
+            line(out, dense[i], parts[densePart[i]], "all " + dense[i].size(), 2L * dense[i].size() * s);
+        }
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, Parameter p, Part part, String entries, long bytes) {
+        out.append(String.format(Locale.ROOT, "  %-40s %-14s %-6s group %d  lr %.3g  wd %.3g  %s  %d bytes%n",
+                p.name(), Arrays.toString(p.shape()), part.role, part.group, part.lr, part.weightDecay, entries,
+                bytes));
     }
 
     /** The density k now in force (SPEC.md §3). */
@@ -841,6 +913,7 @@ public final class NanoAdam implements Optimizer {
     public static final class Builder {
         private final Hyper.Draft draft = new Hyper.Draft();
         private final List<ParameterGroup> groups = new ArrayList<>();
+        private LearningRateSchedule schedule;
 
         private Builder() {
         }
@@ -877,6 +950,8 @@ public final class NanoAdam implements Optimizer {
         public Builder nonFinite(NonFinitePolicy policy) { draft.nonFinite = policy; return this; }
         /** Backend name (default "cpu"); see {@link Backends#available()}. */
         public Builder backend(String backend) { draft.backend = backend; return this; }
+        /** A learning-rate schedule over the builder's lr, applied before every step (default: none). */
+        public Builder schedule(LearningRateSchedule schedule) { this.schedule = schedule; return this; }
 
         /** Adds a parameter group (see {@link ParameterGroup}); build with {@link #build()}. */
         public Builder group(ParameterGroup group) {
@@ -892,20 +967,20 @@ public final class NanoAdam implements Optimizer {
             if (groups.isEmpty()) {
                 throw new IllegalArgumentException("groups: none added; call group(...) first, or build(parameters)");
             }
-            return new NanoAdam(draft.freeze(), List.copyOf(groups), false);
+            return new NanoAdam(draft.freeze(), List.copyOf(groups), false, schedule);
         }
 
         /** Builds over two groups: {@code sparse} updated on masks, {@code dense} by AdamW. */
         public NanoAdam build(List<Parameter> sparse, List<Parameter> dense) {
             noGroups();
             return new NanoAdam(draft.freeze(), List.of(ParameterGroup.of(required(sparse, "sparse")).role(Role.SPARSE),
-                    ParameterGroup.of(required(dense, "dense")).role(Role.DENSE)), false);
+                    ParameterGroup.of(required(dense, "dense")).role(Role.DENSE)), false, schedule);
         }
 
         /** Builds over one group, split by SPEC.md §1's default partition ({@link #isDenseByDefault}). */
         public NanoAdam build(List<Parameter> parameters) {
             noGroups();
-            return new NanoAdam(draft.freeze(), List.of(ParameterGroup.of(required(parameters, "parameters"))), false);
+            return new NanoAdam(draft.freeze(), List.of(ParameterGroup.of(required(parameters, "parameters"))), false, schedule);
         }
 
         private void noGroups() {

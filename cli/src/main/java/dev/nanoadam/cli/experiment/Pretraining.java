@@ -6,7 +6,7 @@ import dev.nanoadam.models.data.BatchLoader;
 import dev.nanoadam.io.AtomicFiles;
 import dev.nanoadam.models.io.Json;
 import dev.nanoadam.models.io.ModelWeights;
-import dev.nanoadam.models.train.LearningRateSchedule;
+import dev.nanoadam.LearningRateSchedule;
 import dev.nanoadam.models.train.Trainer;
 import java.io.IOException;
 import java.io.InputStream;

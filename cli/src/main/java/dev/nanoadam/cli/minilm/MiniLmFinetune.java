@@ -11,7 +11,7 @@ import dev.nanoadam.io.AtomicFiles;
 import dev.nanoadam.models.io.Json;
 import dev.nanoadam.models.text.MeanPooling;
 import dev.nanoadam.models.train.Evaluation;
-import dev.nanoadam.models.train.LearningRateSchedule;
+import dev.nanoadam.LearningRateSchedule;
 import dev.nanoadam.models.train.Trainer;
 import dev.nanoadam.models.train.TrainingListener;
 import java.io.IOException;

@@ -1,10 +1,12 @@
-package dev.nanoadam.models.train;
+package dev.nanoadam;
 
 /**
- * The learning rate of each step, from the step number and the optimizer's base rate (its rate
- * when the {@link Trainer} was built). The schedules here are pure functions of their arguments in
- * plain double arithmetic, so a resumed run gets exactly the rates it would have had, on any JVM,
- * and they allocate nothing. A schedule must return a finite, positive rate (SPEC.md §2).
+ * The learning rate of each step, from the step number and a base rate: give one to an
+ * optimizer's builder ({@code NanoAdam.builder().lr(1e-3).schedule(warmupCosine(100, 5000, 0.1))},
+ * base = the builder's lr), or drive {@link Optimizer#setLearningRate} with one from a training
+ * loop. The schedules here are pure functions of their arguments in plain double arithmetic, so a
+ * resumed run gets exactly the rates it would have had, on any JVM, and they allocate nothing. A
+ * schedule must return a finite, positive rate (SPEC.md §2).
  */
 @FunctionalInterface
 public interface LearningRateSchedule {
