@@ -1,5 +1,6 @@
 package dev.nanoadam.cli.minilm;
 
+import dev.nanoadam.cli.experiment.HeapPeak;
 import dev.nanoadam.AdamW;
 import dev.nanoadam.NanoAdam;
 import dev.nanoadam.Optimizer;
@@ -146,10 +147,9 @@ public final class MiniLmFinetune {
         }
         double embedSeconds = (System.nanoTime() - t0) / 1e9;
 
-        HeapMeter heap = new HeapMeter();
         List<Run> runs = new ArrayList<>();
         for (String name : o.optimizers()) {
-            runs.add(runOne(name, o, encoder, task, drift, original, width, heap, log));
+            runs.add(runOne(name, o, encoder, task, drift, original, width, log));
         }
         Report report = new Report(encoder.description(), o, task.classNames(), task.train().size(), task.heldOut().size(),
                 task.truncated(), drift.size(), embedSeconds, List.copyOf(runs));
@@ -162,8 +162,8 @@ public final class MiniLmFinetune {
     }
 
     private static Run runOne(String name, MiniLmOptions o, PretrainedTextEncoder encoder, TextData.Task task,
-                              TokenDataset drift, float[] original, int width, HeapMeter heap, PrintStream log) {
-        heap.start();
+                              TokenDataset drift, float[] original, int width, PrintStream log) {
+        HeapPeak.reset();
         long start = System.nanoTime();
         TextClassifier model = encoder.newClassifier(task.classNames().size(), o.seed());
         double lr = name.equals("nanoadam") ? o.nanoAdamLr() : o.adamwLr();
@@ -203,8 +203,8 @@ public final class MiniLmFinetune {
                 }
             }
             long stateBytes = opt.stateBytes();
-            long peak = heap.peakBytes();
-            long live = heap.liveBytes();
+            long peak = HeapPeak.bytes();
+            long live = HeapPeak.liveBytes();
             float[] tuned = embed(model, drift);
             double sum = 0;
             double min = Double.POSITIVE_INFINITY;

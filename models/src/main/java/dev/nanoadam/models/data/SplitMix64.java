@@ -1,5 +1,7 @@
 package dev.nanoadam.models.data;
 
+import dev.nanoadam.spi.SpecMath;
+
 /**
  * The SplitMix64 generator, written out here so that shuffles depend only on this file and never
  * on a JDK version's choice of algorithm: a seed gives the same order on every JVM, forever.
@@ -18,11 +20,9 @@ final class SplitMix64 {
         this.state = seed;
     }
 
-    /** The SplitMix64 finaliser: a bijective mix of 64 bits. */
+    /** The SplitMix64 finaliser, the one SPEC.md §4's RANDOM criterion uses too. */
     static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return SpecMath.mix(z);
     }
 
     /** A seed for sub-stream {@code stream} of {@code seed} (an epoch, a class), well separated. */

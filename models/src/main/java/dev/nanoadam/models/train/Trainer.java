@@ -1,5 +1,6 @@
 package dev.nanoadam.models.train;
 
+import dev.nanoadam.CheckpointException;
 import dev.nanoadam.LearningRateSchedule;
 import dev.nanoadam.Optimizer;
 import dev.nanoadam.models.Batch;

@@ -1,5 +1,6 @@
 package dev.nanoadam.models.train;
 
+import dev.nanoadam.CheckpointException;
 import dev.nanoadam.LearningRateSchedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
