@@ -4,18 +4,22 @@ import dev.nanoadam.models.data.Dataset;
 import dev.nanoadam.models.data.Datasets;
 import dev.nanoadam.models.data.FashionMnist;
 import dev.nanoadam.models.data.FortuneClassification;
+import dev.nanoadam.models.data.Fortunes;
 import dev.nanoadam.models.data.ImageDataset;
 import dev.nanoadam.models.data.Split;
 import dev.nanoadam.models.data.TokenDataset;
 import dev.nanoadam.models.data.Vocabulary;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The real data the checks train on, read once per JVM from the files the system's packages
- * install: Fashion-MNIST images (Debian {@code dataset-fashion-mnist}) and a text classification
- * task over fortune cookie files (Debian {@code fortunes}). A missing package is reported by the
- * readers' {@link dev.nanoadam.models.data.DatasetNotFoundException}, naming it.
+ * install, or from the folders given to {@link #readFrom}: Fashion-MNIST images (Debian
+ * {@code dataset-fashion-mnist}) and a text classification task over fortune cookie files (Debian
+ * {@code fortunes}). A missing package is reported by the readers'
+ * {@link dev.nanoadam.models.data.DatasetNotFoundException}, naming it.
  */
 public final class Corpora {
     private Corpora() {
@@ -30,13 +34,33 @@ public final class Corpora {
     /** Most vocabulary entries of the text task, specials included. */
     public static final int VOCABULARY = 256;
 
+    private static Path fashionMnistDir = Path.of(FashionMnist.DEFAULT_DIR);
+    private static Path fortunesDir = Path.of(Fortunes.DEFAULT_DIR);
     private static Dataset images;
     private static TokenDataset tokens;
+
+    /**
+     * Reads Fashion-MNIST's IDX files from {@code fashionMnist} and the cookie files from
+     * {@code fortunes} from now on (by default, where the packages install them); data read from
+     * another folder before is dropped.
+     */
+    public static synchronized void readFrom(Path fashionMnist, Path fortunes) {
+        Objects.requireNonNull(fashionMnist, "fashionMnist");
+        Objects.requireNonNull(fortunes, "fortunes");
+        if (!fashionMnist.equals(fashionMnistDir)) {
+            fashionMnistDir = fashionMnist;
+            images = null;
+        }
+        if (!fortunes.equals(fortunesDir)) {
+            fortunesDir = fortunes;
+            tokens = null;
+        }
+    }
 
     /** The first {@value #EXAMPLES} Fashion-MNIST training images, pixels in [0, 1]. */
     public static synchronized Dataset fashionMnist() throws IOException {
         if (images == null) {
-            ImageDataset train = FashionMnist.load(Split.TRAIN);
+            ImageDataset train = FashionMnist.load(fashionMnistDir, Split.TRAIN);
             images = Datasets.head(train, EXAMPLES);
         }
         return images;
@@ -53,7 +77,7 @@ public final class Corpora {
                     .withVocabulary(2, VOCABULARY)
                     .withHeldOutFraction(0)
                     .withMaxPerClass(EXAMPLES / FORTUNE_CLASSES.size());
-            tokens = FortuneClassification.load(FORTUNE_CLASSES, options).train();
+            tokens = FortuneClassification.load(fortunesDir, FORTUNE_CLASSES, options).train();
         }
         return tokens;
     }
