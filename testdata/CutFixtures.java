@@ -15,8 +15,10 @@ import java.util.zip.GZIPOutputStream;
  * is the start of the real file, in the real file's format, with only the counts in its header
  * changed to match. Run from the repository root, with the packages installed:
  *
- * <pre>{@code java testdata/CutFixtures.java}</pre>
+ * <pre>{@code java testdata/CutFixtures.java [fashion-mnist|mnist|digits|fortunes|bible-kjv ...]}</pre>
  *
+ * <p>With no argument it cuts every fixture, else only the ones named (so only their packages
+ * need to be installed).
  * It needs {@code strfile} (Debian {@code fortune-mod}, which {@code fortunes} pulls in) for the
  * cookie files' indexes.
  */
@@ -34,22 +36,46 @@ public final class CutFixtures {
     static final int MNIST_TEST = 100;
     static final int DIGITS_LINES = 600;
     static final List<String> FORTUNE_FILES = List.of("computers", "food", "law", "love", "science");
-    static final int FORTUNE_ENTRIES = 100;
+    static final int FORTUNE_ENTRIES = 128;
     static final int BIBLE_WINDOWS = 2;
 
     public static void main(String[] args) throws Exception {
+        List<String> only = List.of(args);
+        if (only.isEmpty() || only.contains("fashion-mnist")) {
+            fashionMnist();
+        }
+        if (only.isEmpty() || only.contains("mnist")) {
+            mnist();
+        }
+        if (only.isEmpty() || only.contains("digits")) {
+            digits();
+        }
+        if (only.isEmpty() || only.contains("fortunes")) {
+            fortunes();
+        }
+        if (only.isEmpty() || only.contains("bible-kjv")) {
+            Path bible = Files.createDirectories(OUT.resolve("bible-kjv"));
+            Files.write(bible.resolve("bible.data"), bibleWindows(Files.readAllBytes(BIBLE), BIBLE_WINDOWS));
+        }
+    }
+
+    static void fashionMnist() throws IOException {
         Path fashion = Files.createDirectories(OUT.resolve("fashion-mnist"));
         idx(FASHION.resolve("train-images-idx3-ubyte.gz"), fashion.resolve("train-images-idx3-ubyte.gz"), FASHION_TRAIN);
         idx(FASHION.resolve("train-labels-idx1-ubyte.gz"), fashion.resolve("train-labels-idx1-ubyte.gz"), FASHION_TRAIN);
         idx(FASHION.resolve("t10k-images-idx3-ubyte.gz"), fashion.resolve("t10k-images-idx3-ubyte.gz"), FASHION_TEST);
         idx(FASHION.resolve("t10k-labels-idx1-ubyte.gz"), fashion.resolve("t10k-labels-idx1-ubyte.gz"), FASHION_TEST);
+    }
 
+    static void mnist() throws IOException {
         Path mnist = Files.createDirectories(OUT.resolve("mnist"));
         idx(MNIST.resolve("train-images-idx3-ubyte"), mnist.resolve("train-images-idx3-ubyte"), MNIST_TRAIN);
         idx(MNIST.resolve("train-labels-idx1-ubyte"), mnist.resolve("train-labels-idx1-ubyte"), MNIST_TRAIN);
         idx(MNIST.resolve("t10k-images-idx3-ubyte"), mnist.resolve("t10k-images-idx3-ubyte"), MNIST_TEST);
         idx(MNIST.resolve("t10k-labels-idx1-ubyte"), mnist.resolve("t10k-labels-idx1-ubyte"), MNIST_TEST);
+    }
 
+    static void digits() throws IOException {
         Path digits = Files.createDirectories(OUT.resolve("digits"));
         byte[] csv = read(DIGITS);
         int end = 0;
@@ -57,7 +83,9 @@ public final class CutFixtures {
             end = indexOf(csv, (byte) '\n', end) + 1;
         }
         write(digits.resolve("digits.csv.gz"), java.util.Arrays.copyOf(csv, end), true);
+    }
 
+    static void fortunes() throws IOException, InterruptedException {
         Path fortunes = Files.createDirectories(OUT.resolve("fortunes"));
         for (String name : FORTUNE_FILES) {
             byte[] text = Files.readAllBytes(FORTUNES.resolve(name));
@@ -77,9 +105,6 @@ public final class CutFixtures {
                 throw new IOException("strfile failed on " + file);
             }
         }
-
-        Path bible = Files.createDirectories(OUT.resolve("bible-kjv"));
-        Files.write(bible.resolve("bible.data"), bibleWindows(Files.readAllBytes(BIBLE), BIBLE_WINDOWS));
     }
 
     /** The first {@code n} records of an IDX file (gzipped when its name ends in .gz), the count set to n. */

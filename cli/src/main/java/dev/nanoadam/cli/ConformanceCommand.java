@@ -1,13 +1,18 @@
 package dev.nanoadam.cli;
 
 import dev.nanoadam.conformance.Budget;
+import dev.nanoadam.conformance.Corpora;
 import dev.nanoadam.conformance.DeviceCheck;
 import dev.nanoadam.conformance.Workload;
 import dev.nanoadam.conformance.Workloads;
 import dev.nanoadam.models.data.DatasetNotFoundException;
+import dev.nanoadam.models.data.FashionMnist;
+import dev.nanoadam.models.data.Fortunes;
 import dev.nanoadam.models.math.Simd;
 import dev.nanoadam.spi.BackendUnavailableException;
+import dev.nanoadam.spi.Backends;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,6 +57,14 @@ final class ConformanceCommand implements Callable<Integer> {
                     + " the table's first rows check that two runs of each model agree with it")
     String modelMath;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "directory of the Fashion-MNIST IDX files (default: " + FashionMnist.DEFAULT_DIR + ")")
+    Path dataDir;
+
+    @Option(names = "--fortunes-dir", paramLabel = "DIR",
+            description = "directory of the fortune cookie files (default: " + Fortunes.DEFAULT_DIR + ")")
+    Path fortunesDir;
+
     @Override
     public Integer call() {
         if (!List.of("scalar", "preferred", "128", "256", "512").contains(modelMath)) {
@@ -65,7 +78,18 @@ final class ConformanceCommand implements Callable<Integer> {
             return fail("--model-math " + modelMath + " contradicts -D" + Simd.PROPERTY + "="
                     + System.getProperty(Simd.PROPERTY));
         }
+        for (String m : models) {
+            if (!Workloads.NAMES.contains(m)) {
+                return fail("unknown model '" + m + "'; known: " + Workloads.NAMES);
+            }
+        }
         try {
+            // Names and backends first, so that a typo is reported as such whatever data is installed.
+            for (String name : List.of(device, oracle)) {
+                Backends.open(name).close();
+            }
+            Corpora.readFrom(dataDir == null ? Path.of(FashionMnist.DEFAULT_DIR) : dataDir,
+                    fortunesDir == null ? Path.of(Fortunes.DEFAULT_DIR) : fortunesDir);
             List<Workload> workloads = Workloads.named(models);
             DeviceCheck.Report report = new DeviceCheck(workloads, oracle, device, budget, seed, steps).run(System.out);
             return report.allAgree() ? 0 : 1;

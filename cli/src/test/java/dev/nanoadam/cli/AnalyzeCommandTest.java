@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanoadam.models.io.Json;
+import dev.nanoadam.models.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,14 +13,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code nanoadam analyze} end to end on real Fashion-MNIST with a tiny model. */
+/** {@code nanoadam analyze} end to end on real Fashion-MNIST (the committed excerpt) with a tiny model. */
 class AnalyzeCommandTest {
     @Test
     @SuppressWarnings("unchecked")
     void writesOneScatterPerSparseLayerAndTheRatioTable(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("analyze");
         Cli.Result r = Cli.run("analyze", "--model", "tiny-mlp:hidden=16", "--pretrained", "none", "--steps", "10",
-                "--batches", "2", "--points", "3000", "--no-cache", "--out", out.toString());
+                "--batches", "2", "--points", "3000", "--no-cache", "--data-dir", Fixtures.fashionMnistDir().toString(),
+                "--out", out.toString());
         assertEquals(0, r.status(), r.toString());
         Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(out.resolve("analyze.json"), StandardCharsets.UTF_8));
         List<Map<String, Object>> layers = (List<Map<String, Object>>) root.get("layers");

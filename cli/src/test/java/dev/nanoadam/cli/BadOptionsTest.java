@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nanoadam.models.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class BadOptionsTest {
     @Test
     void settingsAreCheckedWithTheirNames(@TempDir Path dir) {
         String out = dir.resolve("o").toString();
-        String[] base = {"--model", "tiny-mlp", "--no-cache", "--out", out};
+        String[] base = {"--model", "tiny-mlp", "--no-cache", "--data-dir", Fixtures.fashionMnistDir().toString(), "--out", out};
         refused(run("demo", base, "--criterion", "biggest"),
                 "nanoadam demo: unknown criterion 'biggest'; known: smallest, largest, random, large-gradient");
         refused(run("demo", base, "--criterion", "smallest,smallest"), "--criterion lists 'nanoadam' twice");
@@ -51,7 +52,8 @@ class BadOptionsTest {
     @Test
     void unknownBackendAndMissingDataSayWhatToDo(@TempDir Path dir) {
         String out = dir.resolve("o").toString();
-        refused(Cli.run("demo", "--model", "tiny-mlp", "--no-cache", "--backend", "tpu", "--out", out),
+        refused(Cli.run("demo", "--model", "tiny-mlp", "--no-cache", "--backend", "tpu", "--data-dir",
+                Fixtures.fashionMnistDir().toString(), "--out", out),
                 "backend: unknown backend 'tpu'; available: [");
         Cli.Result r = Cli.run("demo", "--model", "tiny-mlp", "--no-cache", "--data-dir", dir.resolve("nothing").toString(),
                 "--out", out);

@@ -4,29 +4,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
+import dev.nanoadam.models.testing.Fixtures;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/** {@code nanoadam conformance} on the committed excerpts of Fashion-MNIST and the fortune cookie files. */
 class ConformanceCommandTest {
+    private static final String[] DATA = {"--data-dir", Fixtures.fashionMnistDir().toString(),
+        "--fortunes-dir", Fixtures.fortunesDir().toString()};
 
-
-
-    private static void assumeData() {
-        for (String dir : new String[] {"/usr/share/datasets/fashion-mnist", "/usr/share/games/fortunes"}) {
-            boolean present = Files.isDirectory(Path.of(dir));
-            if (!present) {
-                System.out.println("SKIPPED: " + dir + " is absent (packages dataset-fashion-mnist, fortunes)");
-            }
-            Assumptions.assumeTrue(present, dir + " is absent");
-        }
+    private static Cli.Result run(String... args) {
+        String[] all = new String[args.length + DATA.length];
+        System.arraycopy(args, 0, all, 0, args.length);
+        System.arraycopy(DATA, 0, all, args.length, DATA.length);
+        return Cli.run(all);
     }
 
     @Test
     void anAgreeingBackendExitsZeroWithATable() {
-        assumeData();
-        Cli.Result r = Cli.run("conformance", "--device", "cpu", "--budget", "1", "--steps", "2");
+        Cli.Result r = run("conformance", "--device", "cpu", "--budget", "1", "--steps", "2");
         assertEquals(0, r.status(), r.out() + r.err());
         assertTrue(r.out().contains("device: cpu (Vector API"), r.out());
         assertTrue(r.out().contains("oracle: cpu-scalar"), r.out());
@@ -39,20 +36,38 @@ class ConformanceCommandTest {
         assertFalse(r.out().contains("DISAGREE"), r.out());
     }
 
+    /** Names are checked before any data is read: a typo is reported as such, with or without the data packages. */
     @Test
-    void anUnknownBackendOrModelExitsTwoInOneLine() {
-        Cli.Result r = Cli.run("conformance", "--device", "tpu", "--budget", "1");
-        assertEquals(2, r.status());
-        assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertTrue(r.err().contains("unknown backend 'tpu'"), r.err());
-        r = Cli.run("conformance", "--device", "cpu", "--models", "gpt");
-        assertEquals(2, r.status());
-        assertTrue(r.err().contains("unknown model 'gpt'"), r.err());
-        r = Cli.run("conformance", "--device", "cpu", "--model-math", "1024");
-        assertEquals(2, r.status());
+    void anUnknownBackendOrModelExitsTwoInOneLine(@TempDir Path empty) {
+        for (Cli.Result r : new Cli.Result[] {
+            run("conformance", "--device", "tpu", "--budget", "1"),
+            Cli.run("conformance", "--device", "tpu", "--budget", "1", "--data-dir", empty.toString(),
+                    "--fortunes-dir", empty.toString())}) {
+            assertEquals(2, r.status(), r.toString());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+            assertTrue(r.err().contains("unknown backend 'tpu'"), r.err());
+        }
+        Cli.Result r = run("conformance", "--device", "cpu", "--oracle", "abacus");
+        assertEquals(2, r.status(), r.toString());
+        assertTrue(r.err().contains("unknown backend 'abacus'"), r.err());
+        r = Cli.run("conformance", "--device", "cpu", "--models", "resnet,gpt", "--data-dir", empty.toString());
+        assertEquals(2, r.status(), r.toString());
+        assertEquals("nanoadam conformance: unknown model 'gpt'; known: [transformer, resnet]", r.err().strip());
+        r = run("conformance", "--device", "cpu", "--model-math", "1024");
+        assertEquals(2, r.status(), r.toString());
         assertTrue(r.err().contains("--model-math must be"), r.err());
         r = Cli.run("conformance");
-        assertEquals(2, r.status());
+        assertEquals(2, r.status(), r.toString());
         assertTrue(r.err().contains("--device"), r.err());
+    }
+
+    @Test
+    void missingDataIsNamedInOneLine(@TempDir Path empty) {
+        Cli.Result r = Cli.run("conformance", "--device", "cpu", "--models", "resnet", "--budget", "1",
+                "--data-dir", empty.toString());
+        assertEquals(2, r.status(), r.toString());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("Fashion-MNIST not found under " + empty) && r.err().contains("dataset-fashion-mnist"),
+                r.err());
     }
 }

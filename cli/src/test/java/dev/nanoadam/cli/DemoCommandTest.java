@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanoadam.models.io.Json;
+import dev.nanoadam.models.testing.Fixtures;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,13 +17,14 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code nanoadam demo} end to end on real Fashion-MNIST with a tiny model and budget. */
+/** {@code nanoadam demo} end to end on real Fashion-MNIST (the committed excerpt) with a tiny model and budget. */
 class DemoCommandTest {
     static final String MODEL = "tiny-mlp:hidden=16";
 
     static String[] tiny(Path dir, String... more) {
         String[] base = {"demo", "--model", MODEL, "--pretrain-steps", "60", "--steps", "40", "--eval-every", "20",
-            "--curve-examples", "200", "--cache-dir", dir.resolve("cache").toString(), "--out", dir.resolve("out").toString()};
+            "--curve-examples", "200", "--data-dir", Fixtures.fashionMnistDir().toString(), "--cache-dir", dir.resolve("cache").toString(),
+            "--out", dir.resolve("out").toString()};
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(more, 0, all, base.length, more.length);
@@ -69,7 +71,7 @@ class DemoCommandTest {
     void runsOnTheResNetWithTorchvisionNames(@TempDir Path dir) throws Exception {
         Cli.Result r = Cli.run("demo", "--model", "resnet:width=4", "--pretrain-steps", "20", "--pretrain-batch-size", "32",
                 "--steps", "10", "--batch-size", "32", "--eval-every", "5", "--curve-examples", "100", "--warmup-steps", "1",
-                "--test-examples", "500",
+                "--test-examples", "500", "--data-dir", Fixtures.fashionMnistDir().toString(),
                 "--cache-dir", dir.resolve("cache").toString(), "--out", dir.resolve("out").toString());
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().contains("ResNet-8 (BasicBlocks 1-1-1, widths 4-8-16)"), r.out());

@@ -6,29 +6,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanoadam.models.io.Json;
 import dev.nanoadam.models.io.SafetensorsFile;
+import dev.nanoadam.models.testing.Fixtures;
 import dev.nanoadam.testing.Compare;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code finetune --resume}: a run killed (SIGKILL, in another JVM) at a seeded moment after its
- * first checkpoint and then resumed ends with the same weights, bit for bit, as a run never stopped.
+ * {@code finetune --resume}: a run halted in another JVM at a set point (no shutdown hook, nothing
+ * flushed, as after {@code kill -9}; see {@code CrashPoint}) and then resumed ends with the same
+ * weights, curve and results, bit for bit, as a run never stopped. Three points: between two
+ * checkpoints, right after one, and in the middle of writing one (its files left half-written).
  */
 class FinetuneResumeTest {
-    private static final long SEED = 0x5EED_0006L;
+    /** The exit status of a JVM halted at its crash point. */
+    private static final int HALTED = 137;
 
     static String[] args(Path out, String model, String optimizer, int steps, int batchSize) {
         return new String[] {"finetune", "--model", model, "--pretrained", "none", "--optimizer", optimizer,
             "--steps", Integer.toString(steps), "--batch-size", Integer.toString(batchSize), "--checkpoint-every", "10",
-            "--eval-every", "25", "--curve-examples", "200", "--test-examples", "500", "--mask-interval", "15", "--no-cache", "--out", out.toString()};
+            "--eval-every", "25", "--curve-examples", "200", "--test-examples", "500", "--mask-interval", "15", "--no-cache",
+            "--data-dir", Fixtures.fashionMnistDir().toString(), "--out", out.toString()};
     }
 
     static Map<String, float[]> tensors(Path file) throws Exception {
@@ -41,69 +47,80 @@ class FinetuneResumeTest {
         return out;
     }
 
-    private static long checkpointStep(Path dir) {
-        try {
-            Object m = Json.parse(Files.readString(dir.resolve("checkpoint/checkpoint.json"), StandardCharsets.UTF_8));
-            return (Long) ((Map<?, ?>) m).get("step");
-        } catch (Exception e) {
-            return -1; // not written yet
-        }
+    private static long checkpointStep(Path dir) throws Exception {
+        Object m = Json.parse(Files.readString(dir.resolve("checkpoint/checkpoint.json"), StandardCharsets.UTF_8));
+        return (Long) ((Map<?, ?>) m).get("step");
     }
 
     @Test
-    void killedAndResumedEqualsUninterrupted(@TempDir Path dir) throws Exception {
-        for (String optimizer : List.of("nanoadam", "adamw")) {
-            killResumeCompare(dir.resolve(optimizer), "tiny-mlp:hidden=32", optimizer, 300, 64);
-        }
+    void haltedBetweenCheckpointsAndResumedEqualsUninterrupted(@TempDir Path dir) throws Exception {
+        haltResumeCompare(dir, "tiny-mlp:hidden=32", "nanoadam", 300, 64, "step:15", 10, false);
     }
 
     @Test
-    void killedAndResumedResNetEqualsUninterrupted(@TempDir Path dir) throws Exception {
-        killResumeCompare(dir, "resnet:width=4", "nanoadam", 60, 32);
+    void haltedRightAfterACheckpointAndResumedEqualsUninterrupted(@TempDir Path dir) throws Exception {
+        haltResumeCompare(dir, "tiny-mlp:hidden=32", "adamw", 300, 64, "checkpoint:20", 20, false);
     }
 
-    private static void killResumeCompare(Path dir, String model, String optimizer, int steps, int batchSize)
-            throws Exception {
-        String what = model + " " + optimizer;
+    @Test
+    void haltedWhileWritingACheckpointAndResumedEqualsUninterrupted(@TempDir Path dir) throws Exception {
+        haltResumeCompare(dir, "resnet:width=4", "nanoadam", 60, 32, "checkpoint:20", 20, true);
+    }
+
+    /**
+     * Runs the whole fine-tuning here, then again in a child JVM that halts at {@code crashAt};
+     * checks the checkpoint it left is that of step {@code expectedCheckpoint}, optionally adds
+     * what a halt in the middle of writing the next checkpoint leaves behind (that checkpoint's
+     * model file and a torn temporary optimizer file, the manifest still the old one), resumes
+     * here, and compares.
+     */
+    private static void haltResumeCompare(Path dir, String model, String optimizer, int steps, int batchSize, String crashAt,
+                                          long expectedCheckpoint, boolean tornNextCheckpoint) throws Exception {
+        String what = model + " " + optimizer + " halted at " + crashAt;
         Path whole = dir.resolve("whole");
         Cli.Result r = Cli.run(args(whole, model, optimizer, steps, batchSize));
         assertEquals(0, r.status(), r.toString());
 
-        Path killed = dir.resolve("killed");
-        Path log = dir.resolve("killed.log");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
+        Path halted = dir.resolve("halted");
+        Path log = dir.resolve("halted.log");
+        // The child runs with this JVM's own options (heap, stack, modules) and the crash point.
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-Djava.awt.headless=true", "-Dnanoadam.crashAt=" + crashAt,
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args(killed, model, optimizer, steps, batchSize)));
+        command.addAll(List.of(args(halted, model, optimizer, steps, batchSize)));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long killAfterMs = new SplittableRandom(SEED ^ what.hashCode()).nextLong(0, 200);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (checkpointStep(killed) < 10 && p.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        Thread.sleep(killAfterMs);
-        p.destroyForcibly();
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        long at = checkpointStep(killed);
-        assertFalse(Files.exists(killed.resolve("model.safetensors")),
-                what + ": the run finished before it was killed (seed " + SEED + "); log: " + Files.readString(log));
-        assertTrue(at >= 10 && at < steps, what + ": killed with its checkpoint at step " + at + " (seed " + SEED + ")");
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), what + ": the child JVM did not halt; log: " + Files.readString(log));
+        assertEquals(HALTED, p.exitValue(), what + ": exit status; log: " + Files.readString(log));
+        assertFalse(Files.exists(halted.resolve("model.safetensors")), what + ": the run finished; log: " + Files.readString(log));
+        assertEquals(expectedCheckpoint, checkpointStep(halted), what + ": the checkpoint left behind");
 
-        Cli.Result resumed = Cli.run("finetune", "--resume", killed.toString());
+        if (tornNextCheckpoint) {
+            Path ck = halted.resolve("checkpoint");
+            long next = expectedCheckpoint + 10;
+            byte[] modelBytes = Files.readAllBytes(ck.resolve("model-" + expectedCheckpoint + ".safetensors"));
+            Files.write(ck.resolve("model-" + next + ".safetensors"), modelBytes);
+            byte[] optimizerBytes = Files.readAllBytes(ck.resolve("optimizer0-" + expectedCheckpoint + ".bin"));
+            Files.write(ck.resolve(".optimizer0-" + next + ".bin.5eed5eed5eed5eed.tmp"),
+                    Arrays.copyOf(optimizerBytes, optimizerBytes.length / 2));
+        }
+
+        Cli.Result resumed = Cli.run("finetune", "--resume", halted.toString());
         assertEquals(0, resumed.status(), resumed.toString());
-        assertTrue(resumed.out().contains("resumed " + optimizer + " at step"), resumed.out());
+        assertTrue(resumed.out().contains("resumed " + optimizer + " at step " + expectedCheckpoint + " of " + steps),
+                resumed.out());
 
         Map<String, float[]> expected = tensors(whole.resolve("model.safetensors"));
-        Map<String, float[]> actual = tensors(killed.resolve("model.safetensors"));
+        Map<String, float[]> actual = tensors(halted.resolve("model.safetensors"));
         assertEquals(expected.keySet(), actual.keySet());
         for (String name : expected.keySet()) {
-            Compare.exact(what + " " + name + " after a kill at checkpoint step " + at + " (seed " + SEED + ")",
-                    expected.get(name), actual.get(name));
+            Compare.exact(what + ": " + name, expected.get(name), actual.get(name));
         }
-        assertEquals(Files.readString(whole.resolve("curves.csv")), Files.readString(killed.resolve("curves.csv")),
-                what + ": the curve is the same, points before the kill included");
+        assertEquals(Files.readString(whole.resolve("curves.csv")), Files.readString(halted.resolve("curves.csv")),
+                what + ": the curve is the same, points before the halt included");
         List<Map<String, Object>> a = DemoCommandTest.runs(whole.resolve("results.json"));
-        List<Map<String, Object>> b = DemoCommandTest.runs(killed.resolve("results.json"));
+        List<Map<String, Object>> b = DemoCommandTest.runs(halted.resolve("results.json"));
         for (String k : List.of("optimizer", "task1_acc", "task2_acc", "task1_acc_after", "l2_shift", "untouched_fraction",
                 "state_bytes")) {
             assertEquals(a.get(0).get(k), b.get(0).get(k), what + ": " + k);
@@ -111,10 +128,28 @@ class FinetuneResumeTest {
     }
 
     @Test
+    void aMalformedCrashPointIsRefusedByName(@TempDir Path dir) throws Exception {
+        String old = System.getProperty("nanoadam.crashAt");
+        System.setProperty("nanoadam.crashAt", "soon");
+        try {
+            Cli.Result r = Cli.run(args(dir.resolve("o"), "tiny-mlp:hidden=8", "nanoadam", 5, 8));
+            assertTrue(r.status() != 0, r.toString());
+            assertTrue(r.err().contains("nanoadam.crashAt = 'soon': expected step:N or checkpoint:N"), r.err());
+        } finally {
+            if (old == null) {
+                System.clearProperty("nanoadam.crashAt");
+            } else {
+                System.setProperty("nanoadam.crashAt", old);
+            }
+        }
+    }
+
+    @Test
     void resumeTakesOnlyBackendAndRefusesAnOccupiedOutput(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
         String[] small = {"finetune", "--model", "tiny-mlp:hidden=8", "--pretrained", "none", "--steps", "20",
-            "--checkpoint-every", "10", "--eval-every", "10", "--curve-examples", "100", "--no-cache", "--out", out.toString()};
+            "--checkpoint-every", "10", "--eval-every", "10", "--curve-examples", "100", "--no-cache",
+            "--data-dir", Fixtures.fashionMnistDir().toString(), "--out", out.toString()};
         assertEquals(0, Cli.run(small).status());
 
         Cli.Result again = Cli.run(small);

@@ -12,21 +12,20 @@ import dev.nanoadam.models.data.Vocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The real data the checks train on, read once per JVM: Fashion-MNIST images (Debian
+ * The real data the checks train on, read once per JVM from the files the system's packages
+ * install, or from the folders given to {@link #readFrom}: Fashion-MNIST images (Debian
  * {@code dataset-fashion-mnist}) and a text classification task over fortune cookie files (Debian
- * {@code fortunes}), from where those packages install them, or from the folder named by the
- * system property {@value #DATA_PROPERTY}, laid out as {@code fashion-mnist/} and {@code fortunes/}
- * (the tests point it at the project's {@code testdata/} excerpts). A missing package is reported
- * by the readers' {@link dev.nanoadam.models.data.DatasetNotFoundException}, naming it.
+ * {@code fortunes}). The system property {@value #DATA_PROPERTY} names a folder laid out as
+ * {@code fashion-mnist/} and {@code fortunes/} to read by default instead (the tests point it at
+ * the project's {@code testdata/} excerpts). A missing package is reported by the readers'
+ * {@link dev.nanoadam.models.data.DatasetNotFoundException}, naming it.
  */
 public final class Corpora {
     private Corpora() {
     }
-
-    /** System property: a folder holding {@code fashion-mnist/} and {@code fortunes/}, read instead of the packages'. */
-    public static final String DATA_PROPERTY = "nanoadam.conformance.data";
 
     /** Examples taken from each data set: enough batches that a check never sees the same batch twice. */
     public static final int EXAMPLES = 512;
@@ -37,13 +36,36 @@ public final class Corpora {
     /** Most vocabulary entries of the text task, specials included. */
     public static final int VOCABULARY = 256;
 
+    /** System property: a folder holding {@code fashion-mnist/} and {@code fortunes/}, read by default. */
+    public static final String DATA_PROPERTY = "nanoadam.conformance.data";
+
+    private static Path fashionMnistDir = dataDir("fashion-mnist", FashionMnist.DEFAULT_DIR);
+    private static Path fortunesDir = dataDir("fortunes", Fortunes.DEFAULT_DIR);
     private static Dataset images;
     private static TokenDataset tokens;
+
+    /**
+     * Reads Fashion-MNIST's IDX files from {@code fashionMnist} and the cookie files from
+     * {@code fortunes} from now on (by default, where the packages install them); data read from
+     * another folder before is dropped.
+     */
+    public static synchronized void readFrom(Path fashionMnist, Path fortunes) {
+        Objects.requireNonNull(fashionMnist, "fashionMnist");
+        Objects.requireNonNull(fortunes, "fortunes");
+        if (!fashionMnist.equals(fashionMnistDir)) {
+            fashionMnistDir = fashionMnist;
+            images = null;
+        }
+        if (!fortunes.equals(fortunesDir)) {
+            fortunesDir = fortunes;
+            tokens = null;
+        }
+    }
 
     /** The first {@value #EXAMPLES} Fashion-MNIST training images, pixels in [0, 1]. */
     public static synchronized Dataset fashionMnist() throws IOException {
         if (images == null) {
-            ImageDataset train = FashionMnist.load(dataDir("fashion-mnist", FashionMnist.DEFAULT_DIR), Split.TRAIN);
+            ImageDataset train = FashionMnist.load(fashionMnistDir, Split.TRAIN);
             images = Datasets.head(train, EXAMPLES);
         }
         return images;
@@ -60,8 +82,7 @@ public final class Corpora {
                     .withVocabulary(2, VOCABULARY)
                     .withHeldOutFraction(0)
                     .withMaxPerClass(EXAMPLES / FORTUNE_CLASSES.size());
-            tokens = FortuneClassification.load(dataDir("fortunes", Fortunes.DEFAULT_DIR), FORTUNE_CLASSES, options)
-                    .train();
+            tokens = FortuneClassification.load(fortunesDir, FORTUNE_CLASSES, options).train();
         }
         return tokens;
     }

@@ -2,6 +2,7 @@ package dev.nanoadam.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.nanoadam.models.testing.Jit;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,7 @@ class AllocationTest {
      * a step that still allocates after {@value #MAX_WARM_UP} calls fails the test.
      */
     private static void assertAllocationFree(String what, Runnable step) {
+        Jit.requireOptimisingCompiler();
         long baseline = allocatedDuring(() -> { });
         int clean = 0;
         long last = -1;

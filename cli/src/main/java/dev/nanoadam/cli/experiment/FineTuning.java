@@ -163,7 +163,8 @@ public final class FineTuning {
     /**
      * Fine-tunes with {@code spec}; with {@code checkpoints}, writes a checkpoint every so many
      * steps and, when asked, resumes from the last one, ending with exactly the weights an
-     * uninterrupted run ends with.
+     * uninterrupted run ends with. The system property {@value CrashPoint#PROPERTY} halts the JVM
+     * at a given step or checkpoint ({@link CrashPoint}), to test exactly that.
      */
     public Result run(OptimizerSpec spec, Checkpoints checkpoints) throws IOException {
         Classifier model = startingModel();
@@ -177,6 +178,10 @@ public final class FineTuning {
                     .listener(points);
             if (checkpoints != null) {
                 b.checkpointEvery(checkpoints.every(), checkpoints.directory());
+            }
+            CrashPoint crash = CrashPoint.fromSystemProperty();
+            if (crash != null) {
+                b.listener(crash);
             }
             Trainer trainer = b.build();
             if (checkpoints != null && checkpoints.resume() && Trainer.hasCheckpoint(checkpoints.directory())) {

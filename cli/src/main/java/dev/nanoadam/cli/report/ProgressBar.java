@@ -3,6 +3,7 @@ package dev.nanoadam.cli.report;
 import dev.nanoadam.models.train.TrainingListener;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * A one-line progress bar for a {@link dev.nanoadam.models.train.Trainer} run.
@@ -20,6 +21,7 @@ public final class ProgressBar implements TrainingListener {
     private final PrintStream out;
     private final boolean interactive;
     private final String label;
+    private final LongSupplier clock;
     private long firstStep;
     private long untilStep;
     private long startNanos;
@@ -33,9 +35,15 @@ public final class ProgressBar implements TrainingListener {
      * @param label what is running, e.g. {@code "pretrain"}
      */
     public ProgressBar(PrintStream out, boolean interactive, String label) {
+        this(out, interactive, label, System::nanoTime);
+    }
+
+    /** As the public constructor, reading the time in nanoseconds from {@code clock}. */
+    ProgressBar(PrintStream out, boolean interactive, String label, LongSupplier clock) {
         this.out = out;
         this.interactive = interactive;
         this.label = label;
+        this.clock = clock;
     }
 
     /** Whether standard input and output are a terminal, so that a bar may redraw in place. */
@@ -49,7 +57,7 @@ public final class ProgressBar implements TrainingListener {
         this.firstStep = step;
         this.lastStep = step;
         this.untilStep = untilStep;
-        this.startNanos = System.nanoTime();
+        this.startNanos = clock.getAsLong();
         this.lastDraw = startNanos - REDRAW_NANOS;
         this.smoothedLoss = Double.NaN;
         this.drawnLength = 0;
@@ -60,7 +68,7 @@ public final class ProgressBar implements TrainingListener {
         lastStep = step;
         smoothedLoss = Double.isNaN(smoothedLoss) ? loss : smoothedLoss + LOSS_SMOOTHING * (loss - smoothedLoss);
         if (interactive) {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             if (now - lastDraw >= REDRAW_NANOS || step == untilStep) {
                 lastDraw = now;
                 out.print("\r" + padded(line(now)));
@@ -72,7 +80,7 @@ public final class ProgressBar implements TrainingListener {
     @Override
     public void onFinish(long step) {
         lastStep = step;
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (interactive) {
             out.print("\r" + padded(line(now)) + "\n");
         } else {

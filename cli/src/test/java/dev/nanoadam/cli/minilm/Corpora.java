@@ -1,21 +1,24 @@
 package dev.nanoadam.cli.minilm;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import dev.nanoadam.models.testing.Fixtures;
+import java.util.List;
 
-import dev.nanoadam.models.data.BibleKjv;
-import dev.nanoadam.models.data.Fortunes;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-/** The Debian text packages the experiment reads; a test skips, naming the package, when one is absent. */
+/**
+ * The experiment's text, for tests: the committed excerpts of the Debian {@code fortunes} and
+ * {@code bible-kjv-text} packages (testdata/README.md) instead of the installed files.
+ */
 final class Corpora {
+    /** Every cookie file of the fortunes excerpt (the experiment's default topics are not all among them). */
+    static final List<String> TOPICS = List.of("computers", "food", "law", "love", "science");
+
     private Corpora() {
     }
 
-    static void assumeInstalled() {
-        assumeTrue(Files.isRegularFile(Path.of(Fortunes.DEFAULT_DIR, "computers")), "fortunes corpus absent: "
-                + Fortunes.DEFAULT_DIR + "/computers does not exist on this machine (apt-get install -y fortunes)");
-        assumeTrue(Files.isRegularFile(Path.of(BibleKjv.DEFAULT_FILE)), "King James Bible absent: "
-                + BibleKjv.DEFAULT_FILE + " does not exist on this machine (apt-get install -y bible-kjv-text)");
+    /** {@code o} on the fortune files {@code classes} and the verses of the excerpts. */
+    static MiniLmOptions onFixtures(MiniLmOptions o, List<String> classes) {
+        return new MiniLmOptions(classes, o.maxPerClass(), o.heldOutFraction(), o.seqLen(), o.batchSize(), o.steps(),
+                o.evaluateEvery(), o.warmupSteps(), o.nanoAdamLr(), o.adamwLr(), o.density(), o.maskInterval(),
+                o.weightDecay(), o.optimizers(), o.driftSentences(), o.driftSeqLen(), o.backend(), o.seed(), o.out(),
+                Fixtures.fortunesDir(), Fixtures.bibleFile());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanoadam.cli.Main;
 import dev.nanoadam.models.io.Json;
+import dev.nanoadam.models.testing.Fixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,9 +21,9 @@ class FinetuneMiniLmCommandTest {
 
     @Test
     void aTinyRunWritesEveryResultField(@TempDir Path out) throws Exception {
-        Corpora.assumeInstalled();
-        Cli.Result r = Cli.run("finetune-minilm", "--classes", "food,law,sports", "--per-class", "10", "--seq-len", "16",
+        Cli.Result r = Cli.run("finetune-minilm", "--classes", "food,law,science", "--per-class", "10", "--seq-len", "16",
                 "--batch-size", "4", "--steps", "3", "--eval-every", "2", "--warmup", "1", "--drift-verses", "6",
+                "--fortunes-dir", Fixtures.fortunesDir().toString(), "--bible", Fixtures.bibleFile().toString(),
                 "--out", out.toString());
         assertEquals(0, r.status(), r.err() + r.out());
         assertTrue(r.out().contains("all-MiniLM-L6-v2"), r.out());
@@ -31,7 +32,7 @@ class FinetuneMiniLmCommandTest {
         assertTrue(((String) root.get("model")).startsWith("all-MiniLM-L6-v2 (6 layers, hidden 384"), root.get("model").toString());
         @SuppressWarnings("unchecked")
         Map<String, Object> task = (Map<String, Object>) root.get("task");
-        assertEquals(List.of("food", "law", "sports"), task.get("classes"));
+        assertEquals(List.of("food", "law", "science"), task.get("classes"));
         assertEquals(24L, ((Number) task.get("train_examples")).longValue(), "10 per class, 2 held out");
         assertEquals(16L, ((Number) task.get("seq_len")).longValue());
         @SuppressWarnings("unchecked")

@@ -25,9 +25,9 @@ class MiniLmFinetuneRunnerTest {
 
     @Test
     void bothOptimizersRunOnTheSameBudgetAndTheResultsFileSaysSo(@TempDir Path out) throws Exception {
-        Corpora.assumeInstalled();
         BagOfEmbeddings encoder = new BagOfEmbeddings(MiniLmL6V2.loadTokenizer(), WIDTH, 11);
-        MiniLmOptions o = MiniLmOptions.defaults().withData(24, 32, 8, 20).withSteps(6, 3, 1).withOut(out);
+        MiniLmOptions o = Corpora.onFixtures(MiniLmOptions.defaults().withData(24, 32, 8, 20).withSteps(6, 3, 1).withOut(out),
+                Corpora.TOPICS);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         MiniLmFinetune.Report report = MiniLmFinetune.run(o, encoder, new PrintStream(log, true, StandardCharsets.UTF_8));
         String printed = log.toString(StandardCharsets.UTF_8);
@@ -38,7 +38,7 @@ class MiniLmFinetuneRunnerTest {
         Map<String, Object> root = (Map<String, Object>) parsed;
         @SuppressWarnings("unchecked")
         Map<String, Object> task = (Map<String, Object>) root.get("task");
-        assertEquals(MiniLmOptions.defaults().classes(), task.get("classes"));
+        assertEquals(Corpora.TOPICS, task.get("classes"));
         assertEquals(5L * 19, ((Number) task.get("train_examples")).longValue(), "24 per class, 20 % (5) held out");
         assertEquals(5L * 5, ((Number) task.get("held_out_examples")).longValue());
         assertEquals(20L, ((Number) task.get("drift_verses")).longValue());

@@ -10,6 +10,7 @@ import dev.nanoadam.models.data.DatasetNotFoundException;
 import dev.nanoadam.models.data.Fortunes;
 import dev.nanoadam.models.data.TokenDataset;
 import dev.nanoadam.models.onnx.MiniLmL6V2;
+import dev.nanoadam.models.testing.Fixtures;
 import dev.nanoadam.models.text.WordPieceTokenizer;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -32,12 +33,11 @@ class TextDataTest {
         return new MiniLmOptions(List.of("food", "law", "love"), d.maxPerClass(), 0.25, d.seqLen(), d.batchSize(),
                 d.steps(), d.evaluateEvery(), d.warmupSteps(), d.nanoAdamLr(), d.adamwLr(), d.density(), d.maskInterval(),
                 d.weightDecay(), d.optimizers(), d.driftSentences(), d.driftSeqLen(), d.backend(), seed, d.out(),
-                d.fortunesDir(), d.bibleFile());
+                Fixtures.fortunesDir(), Fixtures.bibleFile());
     }
 
     @Test
     void topicsAreStratifiedDisjointAndTokenisedWithWordPiece() throws Exception {
-        Corpora.assumeInstalled();
         MiniLmOptions o = options(40, 24, 7);
         TextData.Task task = TextData.fortuneTopics(o, tokenizer);
         assertEquals(List.of("food", "law", "love"), task.classNames());
@@ -71,7 +71,6 @@ class TextDataTest {
 
     @Test
     void theSeedDecidesTheSplitAndTheSameSeedRepeatsIt() throws Exception {
-        Corpora.assumeInstalled();
         TextData.Task a = TextData.fortuneTopics(options(40, 32, 1), tokenizer);
         TextData.Task b = TextData.fortuneTopics(options(40, 32, 1), tokenizer);
         TextData.Task c = TextData.fortuneTopics(options(40, 32, 2), tokenizer);
@@ -81,8 +80,7 @@ class TextDataTest {
 
     @Test
     void kjvSampleIsSeededAndInBibleOrder() throws Exception {
-        Corpora.assumeInstalled();
-        Path bible = MiniLmOptions.defaults().bibleFile();
+        Path bible = Fixtures.bibleFile();
         List<String> a = TextData.kjvSample(bible, 50, 3);
         assertEquals(50, a.size());
         assertEquals(a, TextData.kjvSample(bible, 50, 3));

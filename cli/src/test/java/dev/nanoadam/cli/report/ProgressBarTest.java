@@ -11,12 +11,15 @@ import org.junit.jupiter.api.Test;
 
 class ProgressBarTest {
 
-    private static String drive(boolean interactive, int steps) {
+    /** Runs {@code steps} steps of {@code nanosPerStep} each on a clock the test moves, so no result depends on speed. */
+    private static String drive(boolean interactive, int steps, long nanosPerStep) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        ProgressBar bar = new ProgressBar(out, interactive, "pretrain");
+        long[] now = {1_000_000_000L};
+        ProgressBar bar = new ProgressBar(out, interactive, "pretrain", () -> now[0]);
         bar.onStart(0, steps, 100);
         for (int s = 1; s <= steps; s++) {
+            now[0] += nanosPerStep;
             bar.onStep(s, 0, 1.0f / s, 1e-3);
         }
         bar.onFinish(steps);
@@ -25,21 +28,24 @@ class ProgressBarTest {
 
     @Test
     void notOnATerminalItPrintsOneLineAtTheEnd() {
-        String out = drive(false, 5000);
+        String out = drive(false, 5000, 1_000_000L);
         assertEquals(1, out.lines().count(), out);
         assertFalse(out.contains("\r"));
-        assertTrue(out.startsWith("pretrain: 5000 steps in "), out);
+        assertTrue(out.startsWith("pretrain: 5000 steps in 5.0 s, "), out);
         assertTrue(out.contains("final loss"), out);
     }
 
     @Test
     void onATerminalItRedrawsInPlaceAtMostTenTimesASecondAndEndsWithANewline() {
-        long start = System.nanoTime();
-        String out = drive(true, 5000);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        // 5000 steps of 1 ms: a draw at step 1, then one each 100 ms (steps 101, 201, ..., 4901), one at the
+        // last step and one at the end: 1 + 49 + 1 + 1.
+        String out = drive(true, 5000, 1_000_000L);
         long redraws = out.chars().filter(c -> c == '\r').count();
-        // One draw at the first step, at most one per 100 ms after it, one at the last step, one at the end.
-        assertTrue(redraws >= 2 && redraws <= 3 + (long) (seconds * 10), redraws + " redraws in " + seconds + " s");
+        assertEquals(52, redraws, out);
+        // 5000 steps of 1 us take 5 ms: only the first step, the last and the end draw.
+        assertEquals(3, drive(true, 5000, 1_000L).chars().filter(c -> c == '\r').count());
+        // Steps slower than 100 ms each draw every time.
+        assertEquals(11, drive(true, 10, 150_000_000L).chars().filter(c -> c == '\r').count());
         assertTrue(out.endsWith("\n"));
         String last = out.substring(out.lastIndexOf('\r') + 1).strip();
         assertTrue(last.startsWith("pretrain [########################] 5000/5000"), last);
@@ -52,12 +58,14 @@ class ProgressBarTest {
 
     @Test
     void barShowsStepsLossAndTimeLeft() {
-        ProgressBar bar = new ProgressBar(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), true, "x");
+        long[] now = {0};
+        ProgressBar bar = new ProgressBar(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), true, "x",
+                () -> now[0]);
         bar.onStart(100, 200, 10);
+        now[0] = 13_000_000_000L;
         bar.onStep(150, 0, 0.5f, 1e-3);
-        String line = bar.line(System.nanoTime());
-        assertTrue(line.startsWith("x [############............] 150/200  loss 0.5000  "), line);
-        assertTrue(line.endsWith(" left"), line);
+        // 50 steps in 13 s: 50 more take 13 s.
+        assertEquals("x [############............] 150/200  loss 0.5000  0:13 left", bar.line(now[0]));
         assertEquals("1:05", ProgressBar.clock(65.2));
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanoadam.models.Batch;
+import dev.nanoadam.models.testing.Jit;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,6 +117,7 @@ class BatchLoaderTest {
 
     @Test
     void batchesAreReusedAndNothingIsAllocatedAfterWarmUp() {
+        Jit.requireOptimisingCompiler();
         ImageDataset d = indexed(30, 3);
         BatchLoader l = new BatchLoader(d, 8, true, 5, false);
         Batch first = l.next();

@@ -2,17 +2,15 @@ package dev.nanoadam.models.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.nanoadam.models.Transformer;
 import dev.nanoadam.models.data.BibleKjv;
 import dev.nanoadam.models.data.Fortunes;
+import dev.nanoadam.models.testing.Fixtures;
 import dev.nanoadam.models.text.BatchEncoding;
 import dev.nanoadam.models.text.MeanPooling;
 import dev.nanoadam.models.text.SentenceEncoder;
 import dev.nanoadam.models.text.WordPieceTokenizer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -62,16 +60,12 @@ class TransformerOracleTest {
         }
     }
 
-    /** Seeded sample of non-blank fortunes lines and King James verses, with a few hand-picked edge cases. */
+    /** Seeded sample of non-blank fortunes lines and King James verses (the committed excerpts), with a few hand-picked edge cases. */
     private static List<String> realSentences(int fortunes, int verses) throws Exception {
-        assumeTrue(Files.isDirectory(Path.of(Fortunes.DEFAULT_DIR)), "fortunes corpus absent: " + Fortunes.DEFAULT_DIR
-                + " does not exist on this machine (apt-get install -y fortunes)");
-        assumeTrue(Files.isRegularFile(Path.of(BibleKjv.DEFAULT_FILE)), "King James Bible absent: " + BibleKjv.DEFAULT_FILE
-                + " does not exist on this machine (apt-get install -y bible-kjv-text)");
         SplittableRandom rnd = new SplittableRandom(SEED);
         List<String> lines = new ArrayList<>();
-        for (String file : List.of("computers", "food", "law", "science", "songs-poems", "literature")) {
-            for (String entry : Fortunes.read(file)) {
+        for (String file : Fortunes.names(Fixtures.fortunesDir())) {
+            for (String entry : Fortunes.read(Fixtures.fortunesDir(), file)) {
                 for (String line : entry.split("\n")) {
                     if (!line.isBlank()) {
                         lines.add(line);
@@ -83,12 +77,12 @@ class TransformerOracleTest {
         for (int i = 0; i < fortunes; i++) {
             out.add(lines.get(rnd.nextInt(lines.size())));
         }
-        List<BibleKjv.Verse> kjv = BibleKjv.read();
+        List<BibleKjv.Verse> kjv = BibleKjv.read(Fixtures.bibleFile());
         for (int i = 0; i < verses; i++) {
             out.add(kjv.get(rnd.nextInt(kjv.size())).text());
         }
         out.add("Café déjà vu — naïve Ærøskøbing, 東京 and ½ of Ωmega!!!");
-        out.add(String.join(" ", Fortunes.read("computers").subList(0, 6))); // over 128 ids: cut at the limit
+        out.add(String.join(" ", Fortunes.read(Fixtures.fortunesDir(), "computers").subList(0, 6))); // over 128 ids: cut at the limit
         return out;
     }
 

@@ -27,7 +27,7 @@ public final class Fixtures {
     /** Lines (examples) of the digits CSV. */
     public static final int DIGITS = 600;
     /** Entries of each fortune cookie file. */
-    public static final int FORTUNE_ENTRIES = 100;
+    public static final int FORTUNE_ENTRIES = 128;
     /** Verses of the King James Bible excerpt (its first two compression windows); the last is cut short. */
     public static final int BIBLE_VERSES = 976;
 

@@ -1,7 +1,8 @@
 package dev.nanoadam.models.text;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.nanoadam.models.data.BibleKjv;
+import dev.nanoadam.models.data.Fortunes;
+import dev.nanoadam.models.testing.Fixtures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -11,19 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * Real English text from Debian packages, for tokenizer comparisons: the {@code fortunes}
- * package's cookie files (/usr/share/games/fortunes) and the King James Bible of
- * {@code bible-kjv}, whose text ships in a compressed indexed format and is read through the
- * package's own {@code bible} program. A missing package skips the calling test with the
- * command that installs it.
+ * Real English text for tokenizer comparisons, from the committed excerpts of two Debian packages
+ * (testdata/README.md): the {@code fortunes} package's cookie files and the King James Bible of
+ * {@code bible-kjv-text}, read through {@link BibleKjv} from the package's own compressed format.
  */
 final class Corpora {
-    static final Path FORTUNES = Path.of("/usr/share/games/fortunes");
-    static final Path BIBLE = Path.of("/usr/bin/bible");
-
     private Corpora() {
     }
 
@@ -31,18 +26,12 @@ final class Corpora {
     record Text(String where, String text) {
     }
 
-    /** Every cookie file of the fortunes package (not the .dat indexes or the .u8 links). */
+    /** Every cookie file of the fortunes excerpt (not the .dat indexes). */
     static List<Path> fortuneFiles() throws IOException {
-        assumeTrue(Files.isDirectory(FORTUNES), "fortunes corpus absent: " + FORTUNES
-                + " does not exist on this machine (apt-get install -y fortunes)");
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.list(FORTUNES)) {
-            s.filter(p -> Files.isRegularFile(p) && !Files.isSymbolicLink(p))
-                    .filter(p -> !p.getFileName().toString().endsWith(".dat"))
-                    .sorted()
-                    .forEach(files::add);
+        for (String name : Fortunes.names(Fixtures.fortunesDir())) {
+            files.add(Fixtures.fortunesDir().resolve(name));
         }
-        assumeTrue(!files.isEmpty(), "fortunes corpus absent: no cookie files in " + FORTUNES);
         return files;
     }
 
@@ -70,26 +59,11 @@ final class Corpora {
         return out;
     }
 
-    /** All 31,102 verses of the King James Bible, one text per verse, reference stripped. */
-    static List<Text> kjvVerses() throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(BIBLE), "King James Bible absent: " + BIBLE
-                + " does not exist on this machine (apt-get install -y bible-kjv)");
-        Process p = new ProcessBuilder(BIBLE.toString(), "-f", "Gen1:1-Rev22:21")
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .redirectErrorStream(true)
-                .start();
-        String all = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int rc = p.waitFor();
-        if (rc != 0) {
-            throw new IOException(BIBLE + " exited with " + rc + ": " + all.substring(0, Math.min(200, all.length())));
-        }
+    /** Every verse of the King James Bible excerpt, one text per verse, reference stripped. */
+    static List<Text> kjvVerses() throws IOException {
         List<Text> out = new ArrayList<>();
-        for (String line : all.split("\n")) {
-            int space = line.indexOf(' ');
-            if (space <= 0) {
-                throw new IOException(BIBLE + " printed a line without a verse reference: '" + line + "'");
-            }
-            out.add(new Text("KJV " + line.substring(0, space), line.substring(space + 1)));
+        for (BibleKjv.Verse v : BibleKjv.read(Fixtures.bibleFile())) {
+            out.add(new Text("KJV " + v.reference(), v.text()));
         }
         return out;
     }

@@ -15,6 +15,8 @@ import dev.nanoadam.models.data.Datasets;
 import dev.nanoadam.models.data.Digits;
 import dev.nanoadam.models.data.ImageDataset;
 import dev.nanoadam.models.testing.Blobs;
+import dev.nanoadam.models.testing.Fixtures;
+import dev.nanoadam.models.testing.Jit;
 import dev.nanoadam.models.testing.Sgd;
 import dev.nanoadam.models.testing.SoftmaxRegression;
 import dev.nanoadam.testing.Compare;
@@ -26,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -205,12 +206,7 @@ class TrainerTest {
 
     @Test
     void softmaxRegressionOnScikitLearnDigitsReachesNinetyPercent() throws IOException {
-        Path file = Path.of(Digits.DEFAULT_FILE);
-        if (!Files.exists(file)) {
-            System.out.println("skipped: " + file + " is absent (package " + Digits.PACKAGE + " not installed)");
-        }
-        Assumptions.assumeTrue(Files.exists(file), file + " is absent (package " + Digits.PACKAGE + " not installed)");
-        Datasets.TrainTest split = Datasets.split(Digits.load(), 0.2, 1);
+        Datasets.TrainTest split = Datasets.split(Digits.load(Fixtures.digitsFile()), 0.2, 1);
         SoftmaxRegression m = new SoftmaxRegression(64, 10, 2);
         Trainer t = Trainer.builder(m, new BatchLoader(split.train(), 32, true, 3, false))
                 .optimizers(new Sgd(m.parameters(), 0.1, 0.9f))
@@ -289,6 +285,7 @@ class TrainerTest {
 
     @Test
     void aTrainingStepAllocatesNothingAfterWarmUp() {
+        Jit.requireOptimisingCompiler();
         Run r = sgdRun(1, 0.05);
         long[] sink = new long[1];
         Trainer t = Trainer.builder(r.model, new BatchLoader(BLOBS, 16, true, 9, false)).optimizers(r.optimizer)
