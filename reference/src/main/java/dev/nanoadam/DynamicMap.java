@@ -73,16 +73,18 @@ final class DynamicMap {
         if (x >= map[255]) {
             return 255;
         }
-        int lo = 0;      // map[lo] <= x
-        int hi = 255;    // map[hi] > x
-        while (hi - lo > 1) {
-            int mid = (lo + hi) >>> 1;
-            if (map[mid] <= x) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
+        // the largest lo with map[lo] <= x, in eight fixed halvings (no data-dependent loop exit, so
+        // the JIT can use conditional moves instead of unpredictable branches)
+        int lo = 0;
+        lo = map[lo + 128] <= x ? lo + 128 : lo;
+        lo = map[lo + 64] <= x ? lo + 64 : lo;
+        lo = map[lo + 32] <= x ? lo + 32 : lo;
+        lo = map[lo + 16] <= x ? lo + 16 : lo;
+        lo = map[lo + 8] <= x ? lo + 8 : lo;
+        lo = map[lo + 4] <= x ? lo + 4 : lo;
+        lo = map[lo + 2] <= x ? lo + 2 : lo;
+        lo = map[lo + 1] <= x ? lo + 1 : lo;
+        int hi = lo + 1;   // map[hi] > x, and hi <= 255 because x < map[255]
         float below = x - map[lo];
         float above = map[hi] - x;
         return above < below ? hi : lo;

@@ -303,23 +303,24 @@ public final class GaLore extends BaselineOptimizer {
         int width = to - from;
         StepConstants c = constants;
 
-        // R[j, l] = Σ_s S[s, j] * G(s, l), ascending s, in acc[j * width + (l - from)]
+        // R[j, l] = Σ_s S[s, j] * G(s, l), ascending s, in acc[(l - from) * rr + j]: the inner loop
+        // runs along a row of S and of acc, contiguous in both
         Arrays.fill(acc, 0, rr * width, 0.0);
         for (int s = 0; s < sm; s++) {
             int srow = s * rr;
             for (int l = from; l < to; l++) {
                 double gv = g[isLeft ? s * cols + l : l * cols + s];
-                int a = l - from;
+                int a = (l - from) * rr;
                 for (int j = 0; j < rr; j++) {
-                    acc[j * width + a] += S[srow + j] * gv;
+                    acc[a + j] += S[srow + j] * gv;
                 }
             }
         }
-        // Adam in the low-rank space (SPEC.md §6), N into nbuf[j * width + (l - from)]
+        // Adam in the low-rank space (SPEC.md §6), N into nbuf[(l - from) * rr + j]
         float b1 = c.b1(), b2 = c.b2(), c1 = c.c1(), c2 = c.c2(), bc2 = c.bc2(), e = c.eps();
         for (int j = 0; j < rr; j++) {
             for (int l = from; l < to; l++) {
-                int a = j * width + (l - from);
+                int a = (l - from) * rr + j;
                 int at = j * lg + l;
                 float rg = (float) acc[a];
                 float m1 = b1 * mi[at] + c1 * rg;
@@ -337,8 +338,9 @@ public final class GaLore extends BaselineOptimizer {
             int srow = s * rr;
             for (int l = from; l < to; l++) {
                 double u = 0.0;
+                int a = (l - from) * rr;
                 for (int j = 0; j < rr; j++) {
-                    u += S[srow + j] * (double) nbuf[j * width + (l - from)];
+                    u += S[srow + j] * (double) nbuf[a + j];
                 }
                 int p = isLeft ? s * cols + l : l * cols + s;
                 float x = w[p];

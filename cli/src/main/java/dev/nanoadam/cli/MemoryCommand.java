@@ -142,7 +142,7 @@ final class MemoryCommand implements Callable<Integer> {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s %15d", names.get(i), params));
             for (long b : row(shapes.get(i))) {
                 line.append(bytes ? String.format(Locale.ROOT, " %15d", b)
-                        : String.format(Locale.ROOT, " %15.1f", b / 1048576.0));
+                        : String.format(Locale.ROOT, " %15.2f", b / 1048576.0));
             }
             out.println(line);
         }
