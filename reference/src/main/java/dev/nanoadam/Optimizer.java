@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What every optimizer of this library offers: {@link NanoAdam} and {@link AdamW}.
+ * What every optimizer of this library offers: {@link NanoAdam} and {@link AdamW}, and the paper's
+ * other baselines {@link AdamW8bit}, {@link MicroAdam} and {@link GaLore} (docs/BASELINES.md).
  *
  * <p>Lifecycle: build over a fixed list of {@link Parameter}s, fill the gradients, {@link #step()},
  * repeat; {@link #save}/{@link #load} checkpoint the full state; {@link #close()} frees what the
