@@ -1,5 +1,6 @@
 package dev.nanoadam;
 
+import dev.nanoadam.cpu.DenseAdam;
 import dev.nanoadam.cpu.WorkerPool;
 import dev.nanoadam.spi.StepConstants;
 import java.io.DataOutputStream;
@@ -183,7 +184,7 @@ public final class AdamW8bit extends BaselineOptimizer {
                 int i = unitParam[u];
                 Parameter p = params[i];
                 if (m32[i] != null) {
-                    adam(p.data(), p.grad(), m32[i], v32[i], unitStart[u], unitEnd[u], constants);
+                    DenseAdam.update(p.data(), p.grad(), m32[i], v32[i], unitStart[u], unitEnd[u], constants);
                 } else {
                     for (int s = unitStart[u]; s < unitEnd[u]; s += BLOCK) {
                         block(p.data(), p.grad(), i, s, Math.min(unitEnd[u], s + BLOCK), scratchM[worker],
@@ -191,26 +192,6 @@ public final class AdamW8bit extends BaselineOptimizer {
                     }
                 }
             }
-        }
-    }
-
-    /** SPEC.md §6 on float32 moments, entries [from, to). */
-    static void adam(float[] w, float[] g, float[] m, float[] v, int from, int to, StepConstants k) {
-        float b1 = k.b1(), b2 = k.b2(), c1 = k.c1(), c2 = k.c2(), step = k.stepSize(), bc2 = k.bc2(), e = k.eps();
-        float decay = k.decay();
-        boolean decayOn = k.decayOn();
-        for (int p = from; p < to; p++) {
-            float gp = g[p];
-            float x = w[p];
-            if (decayOn) {
-                x = x * decay;
-            }
-            float m1 = b1 * m[p] + c1 * gp;
-            float v1 = b2 * v[p] + c2 * (gp * gp);
-            float d = (float) Math.sqrt(v1) / bc2 + e;
-            w[p] = x - step * (m1 / d);
-            m[p] = m1;
-            v[p] = v1;
         }
     }
 

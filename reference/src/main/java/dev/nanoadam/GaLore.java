@@ -1,5 +1,6 @@
 package dev.nanoadam;
 
+import dev.nanoadam.cpu.DenseAdam;
 import dev.nanoadam.cpu.WorkerPool;
 import dev.nanoadam.spi.StepConstants;
 import java.io.DataOutputStream;
@@ -282,7 +283,7 @@ public final class GaLore extends BaselineOptimizer {
                 if (projected[i]) {
                     columns(i, unitFrom[u], unitTo[u], scratchAcc[worker], scratchN[worker]);
                 } else {
-                    AdamW8bit.adam(p.data(), p.grad(), m[i], v[i], unitFrom[u], unitTo[u], constants);
+                    DenseAdam.update(p.data(), p.grad(), m[i], v[i], unitFrom[u], unitTo[u], constants);
                 }
             }
         }

@@ -282,6 +282,9 @@ class BaselineContractTest {
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         List<Parameter> ps = new ArrayList<>(model(10));
         ps.add(Parameter.of("big.bias", new float[1 << 16], 1 << 16));   // enough work for every worker
+        // just below the 8-bit threshold: float32 moments, with enough vector iterations per step for
+        // the JIT to compile that loop within the warm-up (the Vector API allocates until it does)
+        ps.add(Parameter.of("mid.bias", new float[4095], 4095));
         fill(ps, 10, 0);
         BaselineOptimizer opt = kind == Kind.GALORE ? GaLore.builder().rank(4).updateGap(1 << 30).build(ps)
                 : kind.build.apply(ps);

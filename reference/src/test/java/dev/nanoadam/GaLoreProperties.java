@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nanoadam.baselines.SlowAdamW8bit;
 import dev.nanoadam.baselines.SlowGaLore;
 import dev.nanoadam.testing.Compare;
 import dev.nanoadam.testing.Gen;
@@ -38,8 +39,7 @@ class GaLoreProperties {
         float[] slowBias = bias.clone();
         Parameter b = Parameter.of("layer.attn.bias", bias, cols);
         SlowGaLore slow = new SlowGaLore(rows, cols, rank, gap, scale);
-        float[] bm = new float[cols];
-        float[] bv = new float[cols];
+        SlowAdamW8bit slowBiasOptimizer = new SlowAdamW8bit(cols);   // below 4096 entries: plain float32 AdamW
         int steps = 1 + r.nextInt(3 * gap + 1);
         try (GaLore fast = GaLore.builder().lr(lr).rank(rank).updateGap(gap).scale(scale).weightDecay(wd)
                 .build(List.of(p), List.of(b))) {
@@ -49,9 +49,7 @@ class GaLoreProperties {
                 float[] gb = Gen.gradients(r, cols, 0.01f, 0.02);
                 System.arraycopy(gb, 0, b.grad(), 0, gb.length);
                 slow.step(slowW, g, t, lr, 0.9, 0.999, 1e-8, wd);
-                dev.nanoadam.spi.StepConstants k = new dev.nanoadam.spi.StepConstants();
-                k.compute(lr, 0.9, 0.999, 1e-8, wd, t + 1);
-                AdamW8bit.adam(slowBias, gb, bm, bv, 0, cols, k);   // the unprojected parameter: AdamW
+                slowBiasOptimizer.step(slowBias, gb, lr, 0.9, 0.999, 1e-8, wd, t + 1);   // the unprojected one
                 fast.step();
                 String what = "seed " + seed + " " + rows + "x" + cols + " rank " + rank + " gap " + gap + " step " + t;
                 Compare.exact(what + " projector", slow.flatProjector(), fast.projector(p));
