@@ -28,7 +28,10 @@ public interface Optimizer extends AutoCloseable {
     /** Steps refused under {@link NonFinitePolicy#SKIP}. */
     long skippedSteps();
 
-    /** Bytes of optimizer state, exactly as SPEC.md §9 counts them. */
+    /**
+     * Bytes of optimizer state, exactly as SPEC.md §9 counts them (for the baselines, the formula
+     * their class comments and docs/BASELINES.md give).
+     */
     long stateBytes();
 
     /** Writes the full state to {@code file} atomically (SPEC.md §8). */

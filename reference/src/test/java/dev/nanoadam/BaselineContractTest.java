@@ -128,6 +128,36 @@ class BaselineContractTest {
         }
     }
 
+    @Test
+    void aCheckpointOfOtherHyperparametersIsRefusedNamingThem(@TempDir Path dir) throws IOException {
+        List<Parameter> ps = model(4);
+        Path file = dir.resolve("m.ckpt");
+        try (MicroAdam a = MicroAdam.builder().window(3).build(ps)) {
+            a.save(file);
+        }
+        try (MicroAdam b = MicroAdam.builder().window(4).build(ps)) {
+            CheckpointException e = assertThrows(CheckpointException.class, () -> b.load(file));
+            assertTrue(e.getMessage().contains("window 3") && e.getMessage().contains("window 4"), e.getMessage());
+            assertEquals(0, b.steps());
+        }
+        try (GaLore a = GaLore.builder().rank(4).build(ps); GaLore b = GaLore.builder().rank(5).build(ps)) {
+            a.save(file);
+            CheckpointException e = assertThrows(CheckpointException.class, () -> b.load(file));
+            assertTrue(e.getMessage().contains("rank 4") && e.getMessage().contains("rank 5"), e.getMessage());
+        }
+        try (AdamW8bit a = AdamW8bit.builder().betas(0.8, 0.99).build(ps); AdamW8bit b = AdamW8bit.builder().build(ps)) {
+            a.save(file);
+            CheckpointException e = assertThrows(CheckpointException.class, () -> b.load(file));
+            assertTrue(e.getMessage().contains("beta1=0.8"), e.getMessage());
+        }
+        List<Parameter> other = model(4).subList(0, 2);
+        try (AdamW8bit a = AdamW8bit.builder().build(ps); AdamW8bit b = AdamW8bit.builder().build(other)) {
+            a.save(file);
+            CheckpointException e = assertThrows(CheckpointException.class, () -> b.load(file));
+            assertTrue(e.getMessage().contains("has 3 parameters, this optimizer 2"), e.getMessage());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Kind.class)
     void damagedCheckpointsAreRefusedAndChangeNothing(Kind kind, @TempDir Path dir) throws IOException {
