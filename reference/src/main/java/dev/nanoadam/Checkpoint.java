@@ -241,7 +241,7 @@ final class Checkpoint {
         }
     }
 
-    private static void verifyChecksum(Path file, long size, String where) throws IOException {
+    static void verifyChecksum(Path file, long size, String where) throws IOException {
         CRC32C crc = new CRC32C();
         byte[] buffer = new byte[1 << 16];
         byte[] head = new byte[MAGIC.length + 4];
@@ -296,7 +296,8 @@ final class Checkpoint {
         State st = new State();
         int kind = in.readUnsignedByte();
         if (kind > 1) {
-            throw new CheckpointException(where + "unknown optimizer kind " + kind);
+            throw new CheckpointException(where + "was written by " + BaselineOptimizer.kindName(kind)
+                    + " and cannot be loaded into NanoAdam or AdamW");
         }
         st.adamwOnly = kind == 1;
         double lr = in.readDouble();

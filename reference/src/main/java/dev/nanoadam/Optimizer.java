@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What every optimizer of this library offers: {@link NanoAdam} and {@link AdamW}.
+ * What every optimizer of this library offers: {@link NanoAdam} and {@link AdamW}, and the paper's
+ * other baselines {@link AdamW8bit}, {@link MicroAdam} and {@link GaLore} (docs/BASELINES.md).
  *
  * <p>Lifecycle: build over a fixed list of {@link Parameter}s, fill the gradients, {@link #step()},
  * repeat; {@link #save}/{@link #load} checkpoint the full state; {@link #close()} frees what the
@@ -29,7 +30,10 @@ public interface Optimizer extends AutoCloseable {
     /** Steps refused under {@link NonFinitePolicy#SKIP}. */
     long skippedSteps();
 
-    /** Bytes of optimizer state, exactly as SPEC.md §9 counts them. */
+    /**
+     * Bytes of optimizer state, exactly as SPEC.md §9 counts them (for the baselines, the formula
+     * their class comments and docs/BASELINES.md give).
+     */
     long stateBytes();
 
     /** Writes the full state to {@code file} atomically (SPEC.md §8). */

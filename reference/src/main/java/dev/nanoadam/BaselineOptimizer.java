@@ -1,0 +1,355 @@
+package dev.nanoadam;
+
+import dev.nanoadam.spi.SpecMath;
+import dev.nanoadam.spi.StepConstants;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the baseline optimizers ({@link AdamW8bit}, {@link GaLore}, {@link MicroAdam}) share with
+ * each other and with SPEC.md: the step counter and learning rate (§3), the non-finite policies
+ * (§7: every gradient is checked, in build order, before anything changes), the host constants of
+ * the Adam arithmetic (§6, with {@code tau = t + 1}) and the checkpoint envelope of §8 (the same
+ * magic, version and CRC-32C as {@link Checkpoint}, with a kind byte of its own per optimizer, so that
+ * one optimizer's file is refused by another with a message naming both).
+ *
+ * <p>A subclass supplies only its update and its state: {@link #update}, {@link #stateBytes()},
+ * {@link #allocatedStateBytes()}, {@link #writeState} and {@link #readState}.
+ */
+abstract class BaselineOptimizer implements Optimizer {
+    /** Checkpoint kinds after {@link Checkpoint}'s 0 (NanoAdam) and 1 (AdamW). */
+    static final int KIND_ADAMW8BIT = 2;
+    static final int KIND_GALORE = 3;
+    static final int KIND_MICROADAM = 4;
+
+    /** The name of a checkpoint kind, for messages. */
+    static String kindName(int kind) {
+        return switch (kind) {
+            case 0 -> "NanoAdam";
+            case 1 -> "AdamW";
+            case KIND_ADAMW8BIT -> "AdamW8bit";
+            case KIND_GALORE -> "GaLore";
+            case KIND_MICROADAM -> "MicroAdam";
+            default -> "an unknown optimizer (kind " + kind + ")";
+        };
+    }
+
+    final Parameter[] params;
+    private final List<Parameter> parameterList;
+    final double beta1;
+    final double beta2;
+    final double eps;
+    final double weightDecay;
+    final NonFinitePolicy nonFinite;
+    private final int kind;
+    private double lr;
+    long t;
+    private long skipped;
+    private boolean closed;
+    private final NanoAdam.Power beta1Power;
+    private final NanoAdam.Power beta2Power;
+    /** §6's constants for the step being applied, with {@code tau = t + 1}. */
+    final StepConstants constants = new StepConstants();
+
+    BaselineOptimizer(int kind, Common c, List<Parameter> parameters) {
+        Objects.requireNonNull(parameters, "parameters");
+        c.validate();
+        this.kind = kind;
+        this.params = parameters.toArray(new Parameter[0]);
+        checkParameters(params);
+        this.parameterList = List.copyOf(Arrays.asList(params));
+        this.lr = c.lr;
+        this.beta1 = c.beta1;
+        this.beta2 = c.beta2;
+        this.eps = c.eps;
+        this.weightDecay = c.weightDecay;
+        this.nonFinite = c.nonFinite;
+        this.beta1Power = new NanoAdam.Power(beta1);
+        this.beta2Power = new NanoAdam.Power(beta2);
+    }
+
+    private static void checkParameters(Parameter[] params) {
+        Set<String> names = new HashSet<>();
+        Map<float[], String> arrays = new IdentityHashMap<>();
+        for (Parameter p : params) {
+            Objects.requireNonNull(p, "parameters: null parameter");
+            if (!names.add(p.name())) {
+                throw new IllegalArgumentException("parameters: name '" + p.name() + "' appears twice");
+            }
+            String other = arrays.put(p.data(), p.name());
+            if (other != null) {
+                throw new IllegalArgumentException("parameters: '" + p.name() + "' and '" + other
+                        + "' share one data array");
+            }
+        }
+    }
+
+    /** The hyperparameters every baseline has, with SPEC.md §2's defaults and rules. */
+    static final class Common {
+        double lr = 1e-3;
+        double beta1 = 0.9;
+        double beta2 = 0.999;
+        double eps = 1e-8;
+        double weightDecay = 0;
+        NonFinitePolicy nonFinite = NonFinitePolicy.ERROR;
+
+        void validate() {
+            Hyper.checkLr(lr);
+            if (!(beta1 >= 0 && beta1 < 1)) {
+                throw new IllegalArgumentException("beta1 = " + beta1 + ": must be in [0, 1)");
+            }
+            if (!(beta2 >= 0 && beta2 < 1)) {
+                throw new IllegalArgumentException("beta2 = " + beta2 + ": must be in [0, 1)");
+            }
+            if (!Double.isFinite(eps) || eps <= 0 || (float) eps <= 0f) {
+                throw new IllegalArgumentException("eps = " + eps
+                        + ": must be finite, > 0, and > 0 once rounded to float");
+            }
+            if (!Double.isFinite(weightDecay) || weightDecay < 0) {
+                throw new IllegalArgumentException("weightDecay = " + weightDecay + ": must be finite and >= 0");
+            }
+            if (nonFinite == null) {
+                throw new IllegalArgumentException("nonFinite = null: must be set");
+            }
+        }
+    }
+
+    /**
+     * One step: §7's check of every gradient, then the subclass's update with §6's constants for
+     * {@code tau = t + 1}, then {@code t} advances.
+     *
+     * @throws NonFiniteGradientException under {@link NonFinitePolicy#ERROR}; nothing was changed
+     */
+    @Override
+    public final void step() {
+        ensureOpen();
+        boolean checked = nonFinite != NonFinitePolicy.NONE;
+        if (checked) {
+            for (Parameter p : params) {
+                float[] g = p.grad();
+                for (int i = 0; i < g.length; i++) {
+                    if (SpecMath.nonFinite(g[i])) {
+                        if (nonFinite == NonFinitePolicy.ERROR) {
+                            throw new NonFiniteGradientException(p.name(), i, g[i], t);
+                        }
+                        skipped++;
+                        return;
+                    }
+                }
+            }
+        }
+        long tau = t + 1;
+        constants.compute(lr, beta1, beta2, eps, weightDecay, tau, beta1Power.of(tau), beta2Power.of(tau));
+        update();
+        t++;
+    }
+
+    /** Applies the update of step {@code t} from the gradients, with {@link #constants} set. */
+    abstract void update();
+
+    /** {@code beta1^tau} without allocating (a table, as in {@link NanoAdam}). */
+    final double beta1Pow(long tau) {
+        return beta1Power.of(tau);
+    }
+
+    /** {@code beta2^tau} without allocating. */
+    final double beta2Pow(long tau) {
+        return beta2Power.of(tau);
+    }
+
+    @Override
+    public void setLearningRate(double lr) {
+        ensureOpen();
+        Hyper.checkLr(lr);
+        this.lr = lr;
+    }
+
+    @Override
+    public double learningRate() {
+        return lr;
+    }
+
+    @Override
+    public long steps() {
+        return t;
+    }
+
+    @Override
+    public long skippedSteps() {
+        return skipped;
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameterList;
+    }
+
+    /** Bytes of the state arrays really allocated (their lengths times their element sizes). */
+    public abstract long allocatedStateBytes();
+
+    @Override
+    public String backendName() {
+        return "cpu";
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    final void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("optimizer is closed");
+        }
+    }
+
+    // ---- §8 checkpoint ---------------------------------------------------------------------------
+
+    @Override
+    public final void save(Path file) throws IOException {
+        ensureOpen();
+        StateFile.write(file, kind, this::writeAll);
+    }
+
+    @Override
+    public final void saveTo(OutputStream out) throws IOException {
+        ensureOpen();
+        StateFile.write(out, kind, this::writeAll);
+    }
+
+    private void writeAll(DataOutputStream out) throws IOException {
+        {
+            out.writeDouble(lr);
+            out.writeDouble(beta1);
+            out.writeDouble(beta2);
+            out.writeDouble(eps);
+            out.writeDouble(weightDecay);
+            out.writeByte(nonFinite.ordinal());
+            out.writeLong(t);
+            out.writeLong(skipped);
+            out.writeInt(params.length);
+            for (Parameter p : params) {
+                StateFile.writeName(out, p.name());
+                int[] shape = p.shape();
+                out.writeInt(shape.length);
+                for (int d : shape) {
+                    out.writeInt(d);
+                }
+            }
+            writeState(out);
+        }
+    }
+
+    /** Writes the subclass's hyperparameters and state after the common part. */
+    abstract void writeState(DataOutputStream out) throws IOException;
+
+    /**
+     * Reads what {@link #writeState} wrote, checking every value, into new arrays; returns the
+     * action that installs them. Nothing of this optimizer may change before that action runs.
+     */
+    abstract Runnable readState(StateFile.Reader in) throws IOException;
+
+    @Override
+    public final void load(Path file) throws IOException {
+        ensureOpen();
+        restore("checkpoint " + file + ": ", parser -> StateFile.read(file, kind, parser));
+    }
+
+    @Override
+    public final void loadFrom(InputStream in) throws IOException {
+        ensureOpen();
+        // Every array read is checked against its expected length before it is allocated; the
+        // limit bounds names and counts: the state itself plus generous room for the headers.
+        long headers = 0;
+        for (Parameter p : params) {
+            headers += 64 + 4L * p.name().length() + 4L * p.shape().length;
+        }
+        long limit = (1L << 20) + 4 * allocatedStateBytes() + headers;
+        restore("checkpoint stream: ", parser -> StateFile.read(in, kind, parser, limit, "checkpoint stream: "));
+    }
+
+    /** Reads the state through {@code source}, checks it all, and only then installs it. */
+    private void restore(String where, StateFile.Source source) throws IOException {
+        Runnable[] install = new Runnable[1];
+        double[] common = new double[5];
+        long[] counters = new long[2];
+        NonFinitePolicy[] policy = new NonFinitePolicy[1];
+        source.read(in -> {
+            for (int i = 0; i < common.length; i++) {
+                common[i] = in.readDouble();
+            }
+            int ordinal = in.readUnsignedByte();
+            if (ordinal >= NonFinitePolicy.values().length) {
+                throw new CheckpointException(where + "unknown nonFinite " + ordinal);
+            }
+            policy[0] = NonFinitePolicy.values()[ordinal];
+            counters[0] = in.readLong();
+            counters[1] = in.readLong();
+            if (counters[0] < 0 || counters[1] < 0) {
+                throw new CheckpointException(where + "negative counters (t=" + counters[0] + ", skipped="
+                        + counters[1] + ")");
+            }
+            int count = in.count(in.readInt(), "parameter count");
+            if (count != params.length) {
+                throw new CheckpointException(where + "has " + count + " parameters, this optimizer " + params.length);
+            }
+            for (int i = 0; i < count; i++) {
+                String name = in.readName();
+                int rank = in.count(in.readInt(), "rank");
+                int[] shape = new int[Math.min(rank, 64)];
+                if (rank > 64) {
+                    throw new CheckpointException(where + "rank " + rank + " of '" + name + "' is impossible");
+                }
+                for (int d = 0; d < rank; d++) {
+                    shape[d] = in.readInt();
+                }
+                if (!name.equals(params[i].name()) || !Arrays.equals(shape, params[i].shape())) {
+                    throw new CheckpointException(where + "parameter " + i + " is '" + name + "' "
+                            + Arrays.toString(shape) + " but this optimizer has '" + params[i].name() + "' "
+                            + Arrays.toString(params[i].shape()));
+                }
+            }
+            install[0] = readState(in);
+        });
+        Common c = new Common();
+        c.lr = common[0];
+        c.beta1 = common[1];
+        c.beta2 = common[2];
+        c.eps = common[3];
+        c.weightDecay = common[4];
+        c.nonFinite = policy[0];
+        try {
+            c.validate();
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException(where + "invalid hyperparameter: " + e.getMessage(), e);
+        }
+        if (c.beta1 != beta1 || c.beta2 != beta2 || c.eps != eps || c.weightDecay != weightDecay
+                || c.nonFinite != nonFinite) {
+            throw new CheckpointException(where + "was saved with beta1=" + c.beta1 + ", beta2=" + c.beta2 + ", eps="
+                    + c.eps + ", weightDecay=" + c.weightDecay + ", nonFinite=" + c.nonFinite
+                    + "; this optimizer has beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ", weightDecay="
+                    + weightDecay + ", nonFinite=" + nonFinite + " (build it with the saved values)");
+        }
+        install[0].run();
+        lr = c.lr;
+        t = counters[0];
+        skipped = counters[1];
+    }
+
+    /** The parameters as a list, for subclasses that group them. */
+    static List<Parameter> list(Parameter[] a) {
+        return new ArrayList<>(Arrays.asList(a));
+    }
+}
