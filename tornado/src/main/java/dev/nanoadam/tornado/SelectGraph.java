@@ -1,0 +1,85 @@
+package dev.nanoadam.tornado;
+
+import uk.ac.manchester.tornado.api.GridScheduler;
+import uk.ac.manchester.tornado.api.KernelContext;
+import uk.ac.manchester.tornado.api.TaskGraph;
+import uk.ac.manchester.tornado.api.TornadoExecutionPlan;
+import uk.ac.manchester.tornado.api.WorkerGrid1D;
+import uk.ac.manchester.tornado.api.enums.DataTransferMode;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One SPARSE parameter's selection graph ({@link SelectionKernel}): the n raw bits in, the K mask
+ * entries out, at every execution (a refresh). Rebuilt when K changes.
+ */
+final class SelectGraph implements AutoCloseable {
+    private static int graphs;
+
+    final int n;
+    final int total;
+    final IntArray bits;                                                   // [n] raw float bits
+    final ShortArray mask;                                                 // [total] chunk-local indices
+    final IntArray ctl = new IntArray(SelectionKernel.CTL_LENGTH);         // [CTL_LENGTH]
+    private final WorkerGrid1D grid = new WorkerGrid1D(1);
+    private final TornadoExecutionPlan plan;
+    private final Traffic traffic;
+    private final String name;
+    private boolean closed;
+
+    SelectGraph(Device device, String name, int n, int total, Traffic traffic) {
+        this.n = n;
+        this.total = total;
+        this.name = name;
+        this.traffic = traffic;
+        try {
+            bits = new IntArray(n);
+            mask = new ShortArray(total);
+        } catch (OutOfMemoryError e) {
+            throw new IllegalStateException("tornado: host memory for the selection of " + name + " (" + n
+                    + " values, " + (4L * n + 2L * total) + " bytes) is not available", e);
+        }
+        ctl.init(0);
+        String id = "select" + nextId();
+        TaskGraph graph = new TaskGraph(id)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, ctl, bits)
+                .task("bottomk", SelectionKernel::chunkedBottomK, new KernelContext(), ctl, bits, mask)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, mask);
+        plan = device.plan(graph.snapshot(), new GridScheduler(id + ".bottomk", grid), Device.SELECTION_FLAGS);
+    }
+
+    private static synchronized int nextId() {
+        return graphs++;
+    }
+
+    /** Runs the selection on {@link #bits} as filled by the caller; {@link #mask} then holds the result. */
+    void run(int chunk, int chunks, int kFull, int kLast, int criterion, long randomBase, char[] out) {
+        if (closed) {
+            throw new IllegalStateException("tornado: " + name + ": selection graph is closed");
+        }
+        ctl.set(SelectionKernel.N, n);
+        ctl.set(SelectionKernel.CHUNK, chunk);
+        ctl.set(SelectionKernel.CHUNKS, chunks);
+        ctl.set(SelectionKernel.K_FULL, kFull);
+        ctl.set(SelectionKernel.K_LAST, kLast);
+        ctl.set(SelectionKernel.CRITERION, criterion);
+        ctl.set(SelectionKernel.RANDOM_HI, (int) (randomBase >>> 32));
+        ctl.set(SelectionKernel.RANDOM_LO, (int) randomBase);
+        grid.setGlobalWork(chunks, 1, 1);
+        grid.setLocalWorkToNull();
+        Device.execute(plan, name, n);
+        traffic.toDevice(ctl.getNumBytesOfSegmentWithHeader() + bits.getNumBytesOfSegmentWithHeader());
+        traffic.fromDevice(mask.getNumBytesOfSegmentWithHeader());
+        traffic.launched(1);
+        MemorySegment.copy(mask.getSegment(), 0, MemorySegment.ofArray(out), 0, 2L * total);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Device.release(plan);
+        }
+    }
+}
