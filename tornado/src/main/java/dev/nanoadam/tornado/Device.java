@@ -51,6 +51,14 @@ final class Device {
                 + "), TornadoVM-compiled kernels";
     }
 
+    /** Identity of a device across {@link Device} instances (the pool is per device). */
+    record Key(int backend, int device) {
+    }
+
+    Key key() {
+        return new Key(backendIndex, deviceIndex);
+    }
+
     /** The backend's name for this device. */
     String backendName() {
         return "tornado:" + backendIndex + ":" + deviceIndex;
@@ -107,20 +115,30 @@ final class Device {
         return new Device(backendIndex, deviceIndex, backend.getDevice(deviceIndex));
     }
 
+    /**
+     * System property: a bound on the device memory of each graph, in TornadoVM's notation (e.g.
+     * {@code 512MB}); a graph that needs more fails with the sizes named. Unset: TornadoVM's own bound.
+     */
+    static final String MEMORY_LIMIT_PROPERTY = "nanoadam.tornado.graphMemoryLimit";
+
     /** A plan for {@code graph} on this device, built with the OpenCL options {@code flags}. */
     TornadoExecutionPlan plan(ImmutableTaskGraph graph, GridScheduler grid, String flags) {
         TornadoExecutionPlan plan = new TornadoExecutionPlan(graph);
         plan.withDevice(device).withGridScheduler(grid).withCompilerFlags(TornadoVMBackendType.OPENCL, flags);
+        String limit = System.getProperty(MEMORY_LIMIT_PROPERTY);
+        if (limit != null) {
+            plan.withMemoryLimit(limit);
+        }
         return plan;
     }
 
-    /** Runs {@code plan}; a device out of memory is reported with the tensor's size. */
-    static TornadoExecutionResult execute(TornadoExecutionPlan plan, String what, long entries) {
+    /** Runs {@code plan}; a device out of memory is reported with the graph's sizes. */
+    static TornadoExecutionResult execute(TornadoExecutionPlan plan, String what, long entries, long bytes) {
         try {
             return plan.execute();
         } catch (TornadoOutOfMemoryException | TornadoMemoryException e) {
-            throw new IllegalStateException("tornado: out of device memory for " + what + " (" + entries
-                    + " entries, about " + 16 * entries + " bytes on the device): " + e.getMessage(), e);
+            throw new IllegalStateException("tornado: device out of memory for " + what + " (" + entries
+                    + " entries, " + bytes + " bytes on the device): " + e.getMessage(), e);
         }
     }
 

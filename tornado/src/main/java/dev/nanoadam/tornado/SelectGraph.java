@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One SPARSE parameter's selection graph ({@link SelectionKernel}): the n raw bits in, the K mask
- * entries out, at every execution (a refresh). Rebuilt when K changes.
+ * entries out, at every execution (a refresh). One per shape (n, K), kept by {@link GraphPool}.
  */
 final class SelectGraph implements AutoCloseable {
     private static int graphs;
@@ -24,15 +24,15 @@ final class SelectGraph implements AutoCloseable {
     final IntArray ctl = new IntArray(SelectionKernel.CTL_LENGTH);         // [CTL_LENGTH]
     private final WorkerGrid1D grid = new WorkerGrid1D(1);
     private final TornadoExecutionPlan plan;
-    private final Traffic traffic;
-    private final String name;
+    private Traffic traffic;
+    private String name;
     private boolean closed;
 
-    SelectGraph(Device device, String name, int n, int total, Traffic traffic) {
+    /** Builds the graph (TornadoVM compiles it at its first run); {@link GraphPool#selection} hands them out. */
+    SelectGraph(Device device, int n, int total) {
         this.n = n;
         this.total = total;
-        this.name = name;
-        this.traffic = traffic;
+        this.name = "selection of " + total + " in " + n;
         try {
             bits = new IntArray(n);
             mask = new ShortArray(total);
@@ -47,6 +47,12 @@ final class SelectGraph implements AutoCloseable {
                 .task("bottomk", SelectionKernel::chunkedBottomK, new KernelContext(), ctl, bits, mask)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, mask);
         plan = device.plan(graph.snapshot(), new GridScheduler(id + ".bottomk", grid), Device.SELECTION_FLAGS);
+    }
+
+    /** Takes this graph for {@code user}'s selections, counting into {@code counters}. */
+    void attach(String user, Traffic counters) {
+        this.name = user;
+        this.traffic = counters;
     }
 
     private static synchronized int nextId() {
@@ -68,7 +74,7 @@ final class SelectGraph implements AutoCloseable {
         ctl.set(SelectionKernel.RANDOM_LO, (int) randomBase);
         grid.setGlobalWork(chunks, 1, 1);
         grid.setLocalWorkToNull();
-        Device.execute(plan, name, n);
+        Device.execute(plan, name, n, 4L * n + 2L * total);
         traffic.toDevice(ctl.getNumBytesOfSegmentWithHeader() + bits.getNumBytesOfSegmentWithHeader());
         traffic.fromDevice(mask.getNumBytesOfSegmentWithHeader());
         traffic.launched(1);

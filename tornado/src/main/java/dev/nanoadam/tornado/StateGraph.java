@@ -4,6 +4,8 @@ import static dev.nanoadam.tornado.StateKernels.CHECK_BLOCK;
 
 import dev.nanoadam.StateType;
 import dev.nanoadam.spi.SpecMath;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import dev.nanoadam.spi.StepConstants;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
@@ -24,20 +26,23 @@ import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
  *
  * <p>Transfers. Every execution sends {@code ctl}, {@code k}, {@code g} and {@code w} (and, for a
  * SPARSE parameter, {@code source}: the remap's index map), so a step moves a multiple of
- * {@code count} bytes. {@code m}, {@code v}, {@code mOld}, {@code vOld} go to the device once, at
- * the first execution (zeros, a checkpoint's values or, for {@code mOld}/{@code vOld}, the moments of
- * the graph this one replaces), and stay there. {@code w}, {@code m}, {@code v} and the check's
- * {@code result} come back only when asked ({@link #readWeights}, {@link #readMoments}, {@link #check}).
- * TornadoVM copies whole arrays, header included; {@link Traffic} counts exactly that.
+ * {@code count} bytes. {@code m}, {@code v}, {@code mOld}, {@code vOld} live on the device only
+ * (their first-execution copy carries nothing anyone reads): a graph taken for new state starts with
+ * {@link #load}, which sends zeros or a checkpoint's values through {@code g} and {@code w}.
+ * {@code w}, {@code m}, {@code v} and the check's {@code result} come back only when asked
+ * ({@link #readWeights}, {@link #readMoments}, {@link #check}). TornadoVM copies whole arrays,
+ * header included; {@link Traffic} counts exactly that.
+ *
+ * <p>Graphs outlive their users: {@link GraphPool} keeps released ones, by shape, so that the next
+ * parameter of the same shape skips TornadoVM's compilation.
  */
 final class StateGraph implements AutoCloseable {
     private static int graphs;
 
     final int count;
-    final int oldCapacity;
     final boolean sparse;
-    private final StateType type;
-    private final String name;
+    final StateType type;
+    private String name;
 
     private final IntArray ctl = new IntArray(StateKernels.CTL_LENGTH);          // [CTL_LENGTH]
     private final FloatArray k = new FloatArray(StateKernels.K_LENGTH);          // [K_LENGTH]
@@ -45,8 +50,8 @@ final class StateGraph implements AutoCloseable {
     final FloatArray w;                                                          // [count]
     private final TornadoNativeArray m;                                          // [count] state type
     private final TornadoNativeArray v;                                          // [count]
-    private final TornadoNativeArray mOld;                                       // [max(1, oldCapacity)]
-    private final TornadoNativeArray vOld;                                       // [max(1, oldCapacity)]
+    private final TornadoNativeArray mOld;                                       // [count] before a remap
+    private final TornadoNativeArray vOld;                                       // [count]
     final IntArray source;                                                       // [count] SPARSE, else [1]
     private final IntArray partials;                                             // [ceil(count / CHECK_BLOCK)]
     private final IntArray result = new IntArray(1);                             // [1]
@@ -59,38 +64,29 @@ final class StateGraph implements AutoCloseable {
     private final WorkerGrid1D mainGrid = new WorkerGrid1D(1);
     private final WorkerGrid1D finishGrid = new WorkerGrid1D(1);
     private final TornadoExecutionPlan plan;
-    private final Traffic traffic;
+    private Traffic traffic;
     private TornadoExecutionResult last;
+    private boolean executed;
     private boolean closed;
 
-    /**
-     * Builds the graph (TornadoVM compiles it at its first execution).
-     *
-     * @param oldCapacity entries of the moments this graph's first remap reads from {@code mOld}/{@code vOld}
-     * @param mInit       initial m (as floats), or null for zeros; same for {@code vInit}
-     * @param mOldInit    the replaced graph's moments, {@code oldCapacity} of them, or null
-     */
-    StateGraph(Device device, String name, boolean sparse, int count, StateType type, float[] mInit, float[] vInit,
-               int oldCapacity, float[] mOldInit, float[] vOldInit, Traffic traffic) {
+    /** Builds the graph (TornadoVM compiles it at its first execution); {@link GraphPool#state} hands them out. */
+    StateGraph(Device device, boolean sparse, int count, StateType type) {
         this.count = count;
         this.sparse = sparse;
         this.type = type;
-        this.name = name;
-        this.traffic = traffic;
-        this.oldCapacity = oldCapacity;
-        int old = Math.max(1, oldCapacity);
+        this.name = (sparse ? "SPARSE" : "DENSE") + " state of " + count;
         try {
             g = new FloatArray(count);
             w = new FloatArray(count);
-            m = state(type, count, mInit);
-            v = state(type, count, vInit);
-            mOld = state(type, old, mOldInit);
-            vOld = state(type, old, vOldInit);
+            m = state(type, count);
+            v = state(type, count);
+            mOld = state(type, count);
+            vOld = state(type, count);
             source = new IntArray(sparse ? count : 1);
             partials = new IntArray((count + CHECK_BLOCK - 1) / CHECK_BLOCK);
         } catch (OutOfMemoryError e) {
             throw new IllegalStateException("tornado: host memory for " + name + " (" + count + " entries, "
-                    + (long) count * (8 + 2L * type.bytes()) + " bytes) is not available", e);
+                    + (long) count * (12 + 4L * type.bytes()) + " bytes) is not available", e);
         }
         ctl.init(0);
         k.init(0f);
@@ -131,25 +127,40 @@ final class StateGraph implements AutoCloseable {
         return graphs++;
     }
 
-    private static TornadoNativeArray state(StateType type, int n, float[] init) {
+    private static TornadoNativeArray state(StateType type, int n) {
         if (type == StateType.FP32) {
             FloatArray a = new FloatArray(n);
             a.init(0f);
-            if (init != null) {
-                for (int i = 0; i < init.length; i++) {
-                    a.set(i, init[i]);
-                }
-            }
             return a;
         }
         ShortArray a = new ShortArray(n);
         a.init((short) 0);
-        if (init != null) {
-            for (int i = 0; i < init.length; i++) {
-                a.set(i, SpecMath.bf16(init[i]));
-            }
-        }
         return a;
+    }
+
+    /** Takes this graph for {@code user}'s state, counting into {@code counters}. */
+    void attach(String user, Traffic counters) {
+        this.name = user;
+        this.traffic = counters;
+    }
+
+    /** m = {@code mInit}, v = {@code vInit} (as the state type stores them), or zeros where null. */
+    void load(float[] mInit, float[] vInit) {
+        MemorySegment gs = g.getSegment();
+        MemorySegment ws = w.getSegment();
+        if (mInit == null) {
+            gs.fill((byte) 0);
+        } else {
+            MemorySegment.copy(mInit, 0, gs, ValueLayout.JAVA_FLOAT, 0, count);
+        }
+        if (vInit == null) {
+            ws.fill((byte) 0);
+        } else {
+            MemorySegment.copy(vInit, 0, ws, ValueLayout.JAVA_FLOAT, 0, count);
+        }
+        ctl.set(StateKernels.OP, StateKernels.OP_LOAD);
+        ctl.set(StateKernels.COUNT, count);
+        run(count, 1);
     }
 
     /** Bytes of m and v on the device (SPEC.md §9 counts these). */
@@ -204,24 +215,20 @@ final class StateGraph implements AutoCloseable {
     /**
      * Remaps the moments (SPEC.md §5): entry j becomes old entry {@code source[j]}, or 0 when it is -1.
      *
-     * @param copy     the old moments are this graph's own m, v ({@code oldCount} of them); otherwise they
-     *                 are {@code mOld}, {@code vOld} as sent at the first execution
-     * @param oldCount entries of the old moments
+     * The old moments are this graph's own m and v ({@code count} of them), copied aside first.
      */
-    void remap(boolean copy, int oldCount) {
+    void remap() {
         ctl.set(StateKernels.OP, StateKernels.OP_REMAP);
         ctl.set(StateKernels.COUNT, count);
-        ctl.set(StateKernels.COPY, copy ? 1 : 0);
-        ctl.set(StateKernels.OLD_COUNT, oldCount);
-        run(copy ? oldCount : 1, count);
+        ctl.set(StateKernels.COPY, 1);
+        ctl.set(StateKernels.OLD_COUNT, count);
+        run(count, count);
     }
 
     /** m and v as floats (BF16 widens exactly). */
     void readMoments(float[] mOut, float[] vOut) {
-        if (last != null) {
-            last.transferToHost(momentsOut);
-            traffic.fromDevice(m.getNumBytesOfSegmentWithHeader() + v.getNumBytesOfSegmentWithHeader());
-        }
+        last.transferToHost(momentsOut);
+        traffic.fromDevice(m.getNumBytesOfSegmentWithHeader() + v.getNumBytesOfSegmentWithHeader());
         copyOut(m, mOut);
         copyOut(v, vOut);
     }
@@ -251,12 +258,13 @@ final class StateGraph implements AutoCloseable {
         for (TornadoNativeArray a : everyExecution) {
             in += a.getNumBytesOfSegmentWithHeader();
         }
-        if (last == null) {
+        if (!executed) {
             for (TornadoNativeArray a : firstExecution) {
                 in += a.getNumBytesOfSegmentWithHeader();
             }
+            executed = true;
         }
-        last = Device.execute(plan, name, count);
+        last = Device.execute(plan, name, count, deviceBytes());
         traffic.toDevice(in);
         traffic.launched(2);
     }

@@ -19,6 +19,7 @@ import uk.ac.manchester.tornado.api.types.arrays.ShortArray;
  *   UPDATE: main   g, w, m, v -> w, m, v     (one work-item per entry)
  *   REMAP : main   m, v       -> mOld, vOld  (when ctl[COPY] is 1)
  *           finish source[j] >= 0 ? mOld[source[j]] : 0 -> m[j] (and v), j &lt; count
+ *   LOAD  : main   g, w       -> m, v        (a graph taken for new state: zeros or a checkpoint's)
  * </pre>
  * Float arithmetic: every operator stands alone, so the generated OpenCL C has one operation per
  * statement and nothing to contract; TornadoVM's FMA phase, native functions and relaxed-math
@@ -40,6 +41,8 @@ final class StateKernels {
     static final int OP_CHECK = 1;
     static final int OP_UPDATE = 2;
     static final int OP_REMAP = 3;
+    /** m[i] = g[i], v[i] = w[i] (stored as the state type): zeros or a checkpoint's values, sent through g and w. */
+    static final int OP_LOAD = 4;
 
     // k[] fields: StepConstants in SPEC.md §6's names.
     static final int B1 = 0;
@@ -66,8 +69,8 @@ final class StateKernels {
      * @param w        [count] their weights, updated in place (UPDATE)
      * @param m        [count] first moments, resident
      * @param v        [count] second moments, resident
-     * @param mOld     [>= old count] the moments before a remap (REMAP)
-     * @param vOld     [>= old count]
+     * @param mOld     [count] the moments before a remap (REMAP)
+     * @param vOld     [count]
      * @param partials [ceil(count / CHECK_BLOCK)] per-block first bad index (CHECK)
      */
     static void main32(KernelContext kc, IntArray ctl, FloatArray k, FloatArray g, FloatArray w, FloatArray m,
@@ -97,6 +100,11 @@ final class StateKernels {
                     mOld.set(i, m.get(i));
                     vOld.set(i, v.get(i));
                 }
+            }
+        } else if (op == OP_LOAD) {
+            if (i < count) {
+                m.set(i, g.get(i));
+                v.set(i, w.get(i));
             }
         }
     }
@@ -148,6 +156,11 @@ final class StateKernels {
                     mOld.set(i, m.get(i));
                     vOld.set(i, v.get(i));
                 }
+            }
+        } else if (op == OP_LOAD) {
+            if (i < count) {
+                m.set(i, KernelBf16.store(g.get(i)));
+                v.set(i, KernelBf16.store(w.get(i)));
             }
         }
     }

@@ -23,8 +23,9 @@ import java.util.Map;
  * scatter back the K weights it changed; the caller's arrays stay the truth (SPEC.md §1).
  *
  * <p>TornadoVM binds arrays to a graph when the graph is built and copies whole arrays, so a graph
- * is sized exactly for its parameter's K (or n); when a refresh changes K, the parameter gets a new
- * graph (TornadoVM compiles it at its first run) and the old moments move over through the host.
+ * is sized exactly for its parameter's K (or n); when a refresh changes K, the parameter takes a
+ * graph of the new shape (from {@link GraphPool}, else TornadoVM compiles a new one at its first run)
+ * and CARRY's kept moments move over through the host.
  *
  * <p>Bytes moved per non-refreshing step and SPARSE parameter ({@link #counters()}): the check sends
  * K gradients and K weights plus the remap map of K ints and a few control words, and reads 4 bytes;
@@ -35,6 +36,7 @@ public final class TornadoBackend implements Backend {
     private static final int BLOCK = 1024;
 
     private final Device device;
+    private final GraphPool pool;
     private final Traffic traffic = new Traffic();
 
     // Layout.
@@ -64,6 +66,7 @@ public final class TornadoBackend implements Backend {
 
     TornadoBackend(Device device) {
         this.device = device;
+        this.pool = GraphPool.of(device);
     }
 
     @Override
@@ -106,8 +109,8 @@ public final class TornadoBackend implements Backend {
         dense = new StateGraph[denseN.length];
         for (int d = 0; d < denseN.length; d++) {
             if (denseN[d] > 0) {
-                dense[d] = new StateGraph(device, "DENSE '" + denseNames[d] + "'", false, denseN[d], stateType, null,
-                        null, 0, null, null, traffic);
+                dense[d] = state(false, denseN[d], "DENSE '" + denseNames[d] + "'");
+                dense[d].load(null, null);
             }
         }
     }
@@ -124,18 +127,14 @@ public final class TornadoBackend implements Backend {
         }
         pendingKFull[s] = sel.kFull();
         pendingKLast[s] = sel.kLast();
-        if (pending[s] != null) {
-            pending[s].close();
-            pending[s] = null;
-        }
+        pending[s] = release(pending[s]);
         if (total == 0) {
             return;
         }
         if (selector[s] == null || selector[s].total != total) {
-            if (selector[s] != null) {
-                selector[s].close();
-            }
-            selector[s] = new SelectGraph(device, "SPARSE '" + sparseNames[s] + "'", n, total, traffic);
+            release(selector[s]);
+            selector[s] = pool.selection(n, total);
+            selector[s].attach("selection of SPARSE '" + sparseNames[s] + "'", traffic);
         }
         SelectGraph graph = selector[s];
         Criterion criterion = sel.criterion();
@@ -151,20 +150,10 @@ public final class TornadoBackend implements Backend {
         long randomBase = sel.seed() ^ (sel.step() * 0x9E3779B97F4A7C15L) ^ ((long) sel.paramIndex() << 40);
         graph.run(chunk, chunks(s), sel.kFull(), sel.kLast(), code, randomBase, pendingHost[s]);
 
-        // A K the current state graph does not have: build the pending mask's graph now, so that the
-        // check of this step runs on it, carrying the current moments over through the host.
-        StateGraph old = current[s];
-        if (old == null || old.count != total) {
-            int oldCount = old == null ? 0 : old.count;
-            float[] mOld = null;
-            float[] vOld = null;
-            if (oldCount > 0) {
-                mOld = new float[oldCount];
-                vOld = new float[oldCount];
-                old.readMoments(mOld, vOld);
-            }
-            pending[s] = new StateGraph(device, "SPARSE '" + sparseNames[s] + "'", true, total, stateType, null, null,
-                    oldCount, mOld, vOld, traffic);
+        // A K the current state graph does not have: take a graph of the new shape now, so that the
+        // check of this step runs on it; commitMask fills its moments.
+        if (current[s] == null || current[s].count != total) {
+            pending[s] = state(true, total, "SPARSE '" + sparseNames[s] + "'");
         }
     }
 
@@ -211,23 +200,35 @@ public final class TornadoBackend implements Backend {
         int oldTotal = oldMask.length;
         boolean carry = policy == MomentPolicy.CARRY && oldTotal > 0;
         if (newTotal == 0) {
-            if (current[s] != null) {
-                current[s].close();
-                current[s] = null;
-            }
+            current[s] = release(current[s]);
         } else {
-            StateGraph target = pending[s] != null ? pending[s] : current[s];
-            int[] map = sourceMap(s, carry, oldMask, newMask, target);
-            target.source.getSegment().copyFrom(MemorySegment.ofArray(map));
-            if (pending[s] != null) {
-                target.remap(false, carry ? oldTotal : 0);
-                if (current[s] != null) {
-                    current[s].close();
+            int[] map = sourceMap(s, carry, oldMask, newMask);
+            if (pending[s] == null) {
+                // Same K: the remap kernel moves the moments on the device.
+                current[s].source.getSegment().copyFrom(MemorySegment.ofArray(map));
+                current[s].remap();
+            } else {
+                // A new K (the density schedule moved): the kept moments go through the host into
+                // the new graph (the old and the new graph are separate TornadoVM plans).
+                float[] m = null;
+                float[] v = null;
+                if (carry) {
+                    float[] oldM = new float[oldTotal];
+                    float[] oldV = new float[oldTotal];
+                    current[s].readMoments(oldM, oldV);
+                    m = new float[newTotal];
+                    v = new float[newTotal];
+                    for (int j = 0; j < newTotal; j++) {
+                        if (map[j] >= 0) {
+                            m[j] = oldM[map[j]];
+                            v[j] = oldV[map[j]];
+                        }
+                    }
                 }
+                pending[s].load(m, v);
+                release(current[s]);
                 current[s] = pending[s];
                 pending[s] = null;
-            } else {
-                target.remap(true, oldTotal);
             }
         }
         maskHost[s] = newMask;
@@ -240,7 +241,7 @@ public final class TornadoBackend implements Backend {
      * For each new entry j, the old entry with the same flat index (CARRY), or -1: a merge of the two
      * masks chunk by chunk, both ascending within a chunk.
      */
-    private int[] sourceMap(int s, boolean carry, char[] oldMask, char[] newMask, StateGraph target) {
+    private int[] sourceMap(int s, boolean carry, char[] oldMask, char[] newMask) {
         int[] map = new int[newMask.length];
         java.util.Arrays.fill(map, -1);
         if (!carry) {
@@ -350,21 +351,15 @@ public final class TornadoBackend implements Backend {
     @Override
     public void writeSparse(int s, char[] newMask, int full, int last, float[] m, float[] v) {
         ensureOpen();
-        if (current[s] != null) {
-            current[s].close();
-            current[s] = null;
-        }
-        if (pending[s] != null) {
-            pending[s].close();
-            pending[s] = null;
-        }
+        current[s] = release(current[s]);
+        pending[s] = release(pending[s]);
         maskHost[s] = newMask.clone();
         kFull[s] = full;
         kLast[s] = last;
         int total = newMask.length;
         if (total > 0) {
-            current[s] = new StateGraph(device, "SPARSE '" + sparseNames[s] + "'", true, total, stateType, m, v, 0,
-                    null, null, traffic);
+            current[s] = state(true, total, "SPARSE '" + sparseNames[s] + "'");
+            current[s].load(m, v);
         }
     }
 
@@ -374,9 +369,7 @@ public final class TornadoBackend implements Backend {
         if (denseN[d] == 0) {
             return;
         }
-        dense[d].close();
-        dense[d] = new StateGraph(device, "DENSE '" + denseNames[d] + "'", false, denseN[d], stateType, m, v, 0, null,
-                null, traffic);
+        dense[d].load(m, v);
     }
 
     /** SPEC.md §9: the masks (held on the host) and m, v on the device, at their allocated sizes. */
@@ -434,27 +427,43 @@ public final class TornadoBackend implements Backend {
         }
     }
 
+    /** A state graph of this shape from the pool, counting into this backend's traffic. */
+    private StateGraph state(boolean sparse, int count, String user) {
+        StateGraph g = pool.state(sparse, count, stateType);
+        g.attach(user, traffic);
+        return g;
+    }
+
+    /** Hands {@code g} back to the pool (if any); returns null for the caller's field. */
+    private StateGraph release(StateGraph g) {
+        if (g != null) {
+            pool.release(g);
+        }
+        return null;
+    }
+
+    private void release(SelectGraph g) {
+        if (g != null) {
+            pool.release(g);
+        }
+    }
+
     private void releaseState() {
         if (current == null) {
             return;
         }
         for (StateGraph[] set : new StateGraph[][] {current, pending, dense}) {
             for (int i = 0; i < set.length; i++) {
-                if (set[i] != null) {
-                    set[i].close();
-                    set[i] = null;
-                }
+                set[i] = release(set[i]);
             }
         }
         for (int i = 0; i < selector.length; i++) {
-            if (selector[i] != null) {
-                selector[i].close();
-                selector[i] = null;
-            }
+            release(selector[i]);
+            selector[i] = null;
         }
     }
 
-    /** Frees every graph's device memory; idempotent. */
+    /** Hands every graph back to the device's {@link GraphPool}; idempotent. */
     @Override
     public void close() {
         if (closed) {

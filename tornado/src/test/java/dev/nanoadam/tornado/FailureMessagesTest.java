@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nanoadam.NanoAdam;
+import dev.nanoadam.Parameter;
 import dev.nanoadam.spi.BackendUnavailableException;
 import dev.nanoadam.spi.Backends;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -69,5 +72,21 @@ class FailureMessagesTest {
         assertTrue(e.getMessage().contains("no TornadoVM backend 42"), e.getMessage());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Backends.open("tornado:x"));
         assertTrue(bad.getMessage().contains("tornado:<backend>:<device>"), bad.getMessage());
+    }
+
+    /** A graph beyond the device memory it may use fails with the parameter and the bytes named. */
+    @Test
+    void outOfMemoryNamesTheBytes() {
+        System.setProperty(Device.MEMORY_LIMIT_PROPERTY, "1MB");
+        try {
+            int n = 300_000;   // a DENSE graph of n entries holds about 28 n bytes on the device
+            Parameter head = Parameter.of("head", new float[n], n);
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> NanoAdam.builder().backend("tornado").build(List.of(), List.of(head)).close());
+            assertTrue(e.getMessage().contains("device out of memory") && e.getMessage().contains("'head'")
+                    && e.getMessage().contains(n + " entries"), e.getMessage());
+        } finally {
+            System.clearProperty(Device.MEMORY_LIMIT_PROPERTY);
+        }
     }
 }
