@@ -43,10 +43,10 @@ final class GraphPool {
         return kept != null ? (StateGraph) kept : new StateGraph(device, sparse, count, type);
     }
 
-    /** A selection graph for n values and K selected, kept or new. */
-    synchronized SelectGraph selection(int n, int total) {
-        Object kept = take("select " + n + " " + total);
-        return kept != null ? (SelectGraph) kept : new SelectGraph(device, n, total);
+    /** A selection graph for n values and K selected (built for RANDOM or not), kept or new. */
+    synchronized SelectGraph selection(int n, int total, boolean random) {
+        Object kept = take("select " + n + " " + total + " " + random);
+        return kept != null ? (SelectGraph) kept : new SelectGraph(device, n, total, random);
     }
 
     synchronized void release(StateGraph g) {
@@ -54,7 +54,7 @@ final class GraphPool {
     }
 
     synchronized void release(SelectGraph g) {
-        keep("select " + g.n + " " + g.total, g, 4L * g.n + 2L * g.total, g);
+        keep("select " + g.n + " " + g.total + " " + g.random, g, 4L * g.n + 2L * g.total, g);
     }
 
     private Object take(String shape) {

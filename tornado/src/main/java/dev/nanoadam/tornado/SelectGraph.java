@@ -12,13 +12,15 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One SPARSE parameter's selection graph ({@link SelectionKernel}): the n raw bits in, the K mask
- * entries out, at every execution (a refresh). One per shape (n, K), kept by {@link GraphPool}.
+ * entries out, at every execution (a refresh). One per shape (n, K) and build options (RANDOM's
+ * differ, see {@link Device#RANDOM_SELECTION_FLAGS}), kept by {@link GraphPool}.
  */
 final class SelectGraph implements AutoCloseable {
     private static int graphs;
 
     final int n;
     final int total;
+    final boolean random;
     final IntArray bits;                                                   // [n] raw float bits
     final ShortArray mask;                                                 // [total] chunk-local indices
     final IntArray ctl = new IntArray(SelectionKernel.CTL_LENGTH);         // [CTL_LENGTH]
@@ -29,9 +31,10 @@ final class SelectGraph implements AutoCloseable {
     private boolean closed;
 
     /** Builds the graph (TornadoVM compiles it at its first run); {@link GraphPool#selection} hands them out. */
-    SelectGraph(Device device, int n, int total) {
+    SelectGraph(Device device, int n, int total, boolean random) {
         this.n = n;
         this.total = total;
+        this.random = random;
         this.name = "selection of " + total + " in " + n;
         try {
             bits = new IntArray(n);
@@ -46,7 +49,7 @@ final class SelectGraph implements AutoCloseable {
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, ctl, bits)
                 .task("bottomk", SelectionKernel::chunkedBottomK, new KernelContext(), ctl, bits, mask)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, mask);
-        plan = device.plan(graph.snapshot(), new GridScheduler(id + ".bottomk", grid), Device.SELECTION_FLAGS);
+        plan = device.plan(graph.snapshot(), new GridScheduler(id + ".bottomk", grid), random ? Device.RANDOM_SELECTION_FLAGS : Device.OPENCL_FLAGS);
     }
 
     /** Takes this graph for {@code user}'s selections, counting into {@code counters}. */

@@ -131,13 +131,14 @@ public final class TornadoBackend implements Backend {
         if (total == 0) {
             return;
         }
-        if (selector[s] == null || selector[s].total != total) {
+        Criterion criterion = sel.criterion();
+        boolean random = criterion == Criterion.RANDOM;
+        if (selector[s] == null || selector[s].total != total || selector[s].random != random) {
             release(selector[s]);
-            selector[s] = pool.selection(n, total);
+            selector[s] = pool.selection(n, total, random);
             selector[s].attach("selection of SPARSE '" + sparseNames[s] + "'", traffic);
         }
         SelectGraph graph = selector[s];
-        Criterion criterion = sel.criterion();
         int code = switch (criterion) {
             case SMALLEST_MAGNITUDE -> SelectionKernel.SMALLEST;
             case LARGEST_MAGNITUDE, LARGEST_GRADIENT -> SelectionKernel.LARGEST;
