@@ -30,6 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class OptimizerStepBench {
+    /**
+     * Any backend name; {@code -p backend=tornado} runs TornadoVM's build of the kernels (the launcher
+     * then starts JMH with {@code @tornado/target/tornado.argfile}, and the forks inherit its options).
+     */
     @Param({"cpu-scalar", "cpu", "opencl"})
     public String backend;
 

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
                 "Exit status: 0 all agree, 1 a configuration disagrees (the table says where), 2 the check cannot run."})
 final class ConformanceCommand implements Callable<Integer> {
     @Option(names = "--device", required = true, paramLabel = "BACKEND",
-            description = "backend to check, e.g. opencl, opencl:1:0, cpu")
+            description = "backend to check, e.g. opencl, opencl:1:0, tornado, cpu")
     String device;
 
     @Option(names = "--oracle", defaultValue = "cpu-scalar", paramLabel = "BACKEND",
