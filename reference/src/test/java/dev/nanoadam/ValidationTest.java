@@ -261,7 +261,7 @@ class ValidationTest {
             }
             List<Thread> watched = new java.util.ArrayList<>(List.of(Thread.currentThread()));
             for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t.getName().startsWith("nanoadam-cpu-")) {
+                if (t.getName().startsWith("nanoadam-worker-")) {
                     watched.add(t);
                 }
             }
