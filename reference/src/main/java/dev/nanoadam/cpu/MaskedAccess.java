@@ -9,7 +9,7 @@ package dev.nanoadam.cpu;
  * {@code gather}); by default {@code staged}, on every CPU. On an AMD EPYC (Zen 5, 512-bit vectors;
  * {@code MaskedStepPhasesBench}, CPU time of one thread, density 0.1) scalar loads of the masked
  * gradients took half the time of 512-bit vector gathers, the staged update 0.8 of the gathered
- * and scattered one, and a whole NanoAdam step 0.56 (README, Performance). On Zen 4 vector
+ * and scattered one, and a whole NanoAdam step 0.57 (README, Performance). On Zen 4 vector
  * scatters are microcoded; a scalar load or store costs about the same on every x86-64 core,
  * while a gather's or scatter's cost varies by vendor and microcode, so the staged kernel is the
  * default everywhere. {@code gather} keeps the vector kernel, selectable for comparison.
