@@ -52,7 +52,7 @@ public class OptimizerStepBench {
      * own choice. {@code -p maskedAccess=staged,gather} compares both within one run.
      */
     @Param({"chosen"})
-    public String maskedAccess;
+    public String maskedAccess = "chosen";
 
     private Parameter p;
     private Optimizer opt;

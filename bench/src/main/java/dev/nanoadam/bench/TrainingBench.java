@@ -49,7 +49,7 @@ public class TrainingBench {
      * the optimizer's kernels share the worker pool as in training.
      */
     @Param({"none", "nanoadam"})
-    public String optimizer;
+    public String optimizer = "none";
 
     private NanoAdam opt;
 

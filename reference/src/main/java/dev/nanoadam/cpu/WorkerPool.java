@@ -46,7 +46,9 @@ public final class WorkerPool {
     private final Worker[] threads;
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicInteger next = new AtomicInteger();
-    private final AtomicInteger remaining = new AtomicInteger();
+    // Pool threads still inside the current job; the caller returns only when none is, so no
+    // thread can claim a task of the next job while leaving this one.
+    private final AtomicInteger busy = new AtomicInteger();
     // The running job: written before the volatile write of generation, read after reading it.
     private volatile Job job;
     private volatile int tasks;
@@ -154,18 +156,17 @@ public final class WorkerPool {
                 return;
             }
             failure = null;
-            next.set(1 << 30); // a worker still leaving the previous job claims nothing of this one
             this.job = job;
             this.tasks = tasks;
-            remaining.set(tasks);
             next.set(0);
+            busy.set(threads.length);
             generation++;
             for (Worker t : threads) {
                 LockSupport.unpark(t);
             }
             work(0);
             int spins = 0;
-            while (remaining.get() > 0) {
+            while (busy.get() > 0) {
                 if (++spins < 1 << 16) {
                     Thread.onSpinWait();
                 } else {
@@ -191,19 +192,18 @@ public final class WorkerPool {
     }
 
     private void work(int worker) {
+        Job j = job;
+        int n = tasks;
         int i;
-        while ((i = next.getAndIncrement()) < tasks) {
+        while ((i = next.getAndIncrement()) < n) {
             try {
-                Job j = job;
-                if (j != null && failure == null) {
+                if (failure == null) {
                     j.run(i, worker);
                 }
             } catch (Throwable t) {
                 if (failure == null) {
                     failure = t;
                 }
-            } finally {
-                remaining.decrementAndGet();
             }
         }
     }
@@ -241,6 +241,7 @@ public final class WorkerPool {
                 }
                 seen = g;
                 work(index);
+                busy.decrementAndGet();
             }
         }
     }

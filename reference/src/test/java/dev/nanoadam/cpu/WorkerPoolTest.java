@@ -77,6 +77,32 @@ class WorkerPoolTest {
         }
     }
 
+    /**
+     * Back-to-back small jobs: every task of every job runs exactly once, and before its job's
+     * run() returns (a thread still leaving one job must never take a task of the next).
+     */
+    @Test
+    void everyTaskOfBackToBackJobsRunsOnceAndInItsJob() {
+        int jobs = 20_000;
+        int[][] ran = new int[jobs][3];
+        int[] late = new int[1];
+        for (int k = 0; k < jobs; k++) {
+            int[] row = ran[k];
+            POOL.run(row.length, (i, w) -> row[i]++);
+            for (int i = 0; i < row.length; i++) {
+                if (row[i] != 1) {
+                    late[0]++;
+                }
+            }
+        }
+        for (int k = 0; k < jobs; k++) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(1, ran[k][i], "job " + k + " task " + i + " ran " + ran[k][i] + " times");
+            }
+        }
+        assertEquals(0, late[0], "tasks not done when their job's run() returned");
+    }
+
     @Test
     void oneSetOfWorkersThatParkWhenIdle() {
         POOL.run(4 * POOL.size(), (i, w) -> { });
