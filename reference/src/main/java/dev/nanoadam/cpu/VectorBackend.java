@@ -841,11 +841,25 @@ public final class VectorBackend extends HostBackend {
     static void adam(float[] w, int wo, float[] g, int go, float[] m, float[] v, int mo, int len, StepConstants k) {
         int i = 0;
         if (!SCALAR) {
+            // adamLanes' arithmetic written out here rather than called: when the JIT compiles
+            // adamLanes on its own first it may not inline it here, and every vector passed to it
+            // or returned would then be allocated (the staged masked update, whose blocks run
+            // through this loop, allocated 1.8 MB per step so).
             int bound = F.loopBound(len);
             for (; i < bound; i += F.length()) {
-                FloatVector x = adamLanes(FloatVector.fromArray(F, w, wo + i), FloatVector.fromArray(F, g, go + i),
-                        m, v, mo + i, k);
-                x.intoArray(w, wo + i);
+                int o = mo + i;
+                FloatVector x = FloatVector.fromArray(F, w, wo + i);
+                FloatVector gv = FloatVector.fromArray(F, g, go + i);
+                if (k.decayOn()) {
+                    x = x.mul(k.decay());
+                }
+                FloatVector m1 = FloatVector.broadcast(F, k.b1()).mul(FloatVector.fromArray(F, m, o)).add(gv.mul(k.c1()));
+                FloatVector v1 = FloatVector.broadcast(F, k.b2()).mul(FloatVector.fromArray(F, v, o))
+                        .add(gv.mul(gv).mul(k.c2()));
+                FloatVector den = v1.sqrt().div(k.bc2()).add(k.eps());
+                m1.intoArray(m, o);
+                v1.intoArray(v, o);
+                x.sub(m1.div(den).mul(k.stepSize())).intoArray(w, wo + i);
             }
         }
         for (; i < len; i++) {
