@@ -366,7 +366,7 @@ class BaselineContractTest {
             }
             List<Thread> watched = new ArrayList<>(List.of(Thread.currentThread()));
             for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t.getName().startsWith("nanoadam-cpu-")) {
+                if (t.getName().startsWith("nanoadam-worker-")) {
                     watched.add(t);
                 }
             }

@@ -282,6 +282,9 @@ class ValidationTest {
         // share every job (their allocation counts too).
         stepAllocatesNothing("cpu-scalar", StateType.BF16, 5000);
         stepAllocatesNothing("cpu", StateType.FP32, 1 << 20);
+        // Every masked access the cpu backend can select (MaskedAccessBackends), whatever this JVM chose.
+        stepAllocatesNothing("cpu-staged", StateType.BF16, 1 << 20);
+        stepAllocatesNothing("cpu-gather", StateType.FP32, 1 << 20);
     }
 
     private void stepAllocatesNothing(String backend, StateType state, int n) {
@@ -296,7 +299,7 @@ class ValidationTest {
             }
             List<Thread> watched = new java.util.ArrayList<>(List.of(Thread.currentThread()));
             for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t.getName().startsWith("nanoadam-cpu-")) {
+                if (t.getName().startsWith("nanoadam-worker-")) {
                     watched.add(t);
                 }
             }

@@ -2,7 +2,7 @@ package dev.nanoadam.bench;
 
 import dev.nanoadam.models.math.Gemm;
 import dev.nanoadam.models.math.Simd;
-import dev.nanoadam.models.math.WorkerPool;
+import dev.nanoadam.cpu.WorkerPool;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
@@ -58,7 +58,7 @@ public class GemmBench {
     private float[] c;
     private float[] peakSink;
     private int peakIterations;
-    private WorkerPool.Body peakBody;
+    private WorkerPool.Job peakBody;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -84,7 +84,7 @@ public class GemmBench {
         peakBody = CHAINS == 16
                 ? (task, worker) -> peakSink[task] = fmaChains16(iterations)
                 : (task, worker) -> peakSink[task] = fmaChains8(iterations);
-        System.out.println("GemmBench: " + Simd.describe() + ", " + WorkerPool.threads() + " threads, MR="
+        System.out.println("GemmBench: " + Simd.describe() + ", " + WorkerPool.shared().size() + " threads, MR="
                 + Gemm.MR + " NR=" + Gemm.NR);
     }
 
@@ -118,7 +118,7 @@ public class GemmBench {
 
     @Benchmark
     public float[] fmaPeak() {
-        WorkerPool.forEach(PEAK_TASKS, peakBody);
+        WorkerPool.shared().run(PEAK_TASKS, peakBody);
         return peakSink;
     }
 

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One steady-state optimizer step over one tensor of {@code n} weights: the mask was chosen in
  * set-up and the mask interval is longer than the run, so no refresh happens inside the
- * measurement. For a device backend the time includes the step's transfers.
+ * measurement. For a device backend the time includes the step's transfers. Each parameter set
+ * runs in its own fork, so a forced masked access is in place before the backend first loads.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,11 +50,22 @@ public class OptimizerStepBench {
     @Param({"16777216"})
     public int n;
 
+    /**
+     * The {@code cpu} backend's masked access ({@code -Dnanoadam.cpu.maskedAccess}: {@code staged}
+     * or {@code gather}), set in the fork before the backend loads; {@code chosen} leaves the JVM's
+     * own choice. {@code -p maskedAccess=staged,gather} compares both within one run.
+     */
+    @Param({"chosen"})
+    public String maskedAccess = "chosen";
+
     private Parameter p;
     private Optimizer opt;
 
     @Setup(Level.Trial)
     public void setup() {
+        if (!maskedAccess.equals("chosen")) {
+            System.setProperty("nanoadam.cpu.maskedAccess", maskedAccess);
+        }
         Fixtures.validate(optimizer, backend, density, nonFinite);
         p = Fixtures.parameter("layer.weight", n, 42);
         opt = Fixtures.optimizer(optimizer, backend, density, nonFinite, p);

@@ -1,5 +1,6 @@
 package dev.nanoadam.bench;
 
+import dev.nanoadam.NanoAdam;
 import dev.nanoadam.models.Batch;
 import dev.nanoadam.models.Classifier;
 import dev.nanoadam.models.ResNet;
@@ -17,6 +18,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -40,6 +42,16 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TrainingBench {
     @Param({"resnet", "transformer", "minilm"})
     public String model;
+
+    /**
+     * {@code none}: forward, loss and backward only; {@code nanoadam}: followed by a NanoAdam step
+     * (density 0.1, backend {@code cpu}, no refresh inside the run), so that the model's loops and
+     * the optimizer's kernels share the worker pool as in training.
+     */
+    @Param({"none", "nanoadam"})
+    public String optimizer = "none";
+
+    private NanoAdam opt;
 
     private Classifier classifier;
     private Batch batch;
@@ -86,11 +98,29 @@ public class TrainingBench {
         if (!Float.isFinite(loss) || loss <= 0) {
             throw new IllegalStateException(model + ": loss " + loss + " on random data");
         }
+        if (optimizer.equals("nanoadam")) {
+            opt = NanoAdam.builder().backend("cpu").density(0.1).lr(1e-4).maskInterval(Integer.MAX_VALUE)
+                    .build(classifier.sparseParameters(), classifier.denseParameters());
+            opt.step();   // step 0 refreshes the mask; later steps do not
+        } else if (!optimizer.equals("none")) {
+            throw new IllegalArgumentException("optimizer: " + optimizer);
+        }
     }
 
-    /** Forward, loss and backward of one batch. */
+    @TearDown
+    public void tearDown() {
+        if (opt != null) {
+            opt.close();
+        }
+    }
+
+    /** Forward, loss and backward of one batch, and the optimizer's step if there is one. */
     @Benchmark
     public float trainStep() {
-        return classifier.lossAndGradients(batch);
+        float loss = classifier.lossAndGradients(batch);
+        if (opt != null) {
+            opt.step();
+        }
+        return loss;
     }
 }

@@ -8,7 +8,7 @@ import dev.nanoadam.Parameter;
 import dev.nanoadam.models.check.Approx;
 import dev.nanoadam.models.math.GemmPathCheck;
 import dev.nanoadam.models.math.Simd;
-import dev.nanoadam.models.math.WorkerPool;
+import dev.nanoadam.cpu.WorkerPool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

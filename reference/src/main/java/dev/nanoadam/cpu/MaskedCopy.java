@@ -8,14 +8,16 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Moves the masked entries of one chunk between a tensor and a compact run, with vector gathers
- * and scatters (at the {@code cpu} backend's vector width). A chunk's mask holds chunk-local
- * indices as 16-bit {@code char}s; they are widened block by block into an {@code int[]} first, as
- * the gathers need. Used by the {@code cpu} backend and by device backends that stage the masked
- * entries in host memory.
+ * Moves the masked entries of one chunk between a tensor and a compact run, the way the process's
+ * {@link MaskedAccess} says: scalar loads and stores, or vector gathers and scatters (at the
+ * {@code cpu} backend's vector width). A chunk's mask holds chunk-local indices as 16-bit
+ * {@code char}s; they are widened block by block into an {@code int[]} first. Used by the
+ * {@code cpu} backend and by device backends that stage the masked entries in host memory.
  */
 public final class MaskedCopy {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** Vector gathers and scatters, rather than scalar loads and stores. */
+    private static final boolean VECTOR = !VectorBackend.SCALAR && MaskedAccess.CHOSEN == MaskedAccess.GATHER;
 
     private MaskedCopy() {
     }
@@ -42,7 +44,7 @@ public final class MaskedCopy {
      */
     public static void gather(float[] src, int base, int[] ix, int len, MemorySegment dst, long offset) {
         int i = 0;
-        if (!VectorBackend.SCALAR) {
+        if (VECTOR) {
             int step = VectorBackend.F.length();
             int bound = VectorBackend.F.loopBound(len);
             for (; i < bound; i += step) {
@@ -60,7 +62,7 @@ public final class MaskedCopy {
      */
     public static void scatter(MemorySegment src, long offset, int[] ix, int len, float[] dst, int base) {
         int i = 0;
-        if (!VectorBackend.SCALAR) {
+        if (VECTOR) {
             int step = VectorBackend.F.length();
             int bound = VectorBackend.F.loopBound(len);
             for (; i < bound; i += step) {

@@ -29,10 +29,12 @@ import jdk.incubator.vector.VectorSpecies;
  * bracket (the bracket widens and narrows to keep it rare), a 9-bit histogram of all keys finds
  * the threshold's bin instead. The weights are read once; the rest runs in the scratch.
  *
- * <p>Masked update (§6): the non-finite check gathers the step's K gradients with vector gathers
- * into a compact buffer ({@code staged}), checking each vector as it arrives; the update then
- * gathers the weights by the mask, block by block, runs the vector kernel on them with the compact
- * gradients and moments, and scatters the weights back.
+ * <p>Masked update (§6): the non-finite check loads the step's K gradients into a compact buffer
+ * ({@code staged}) and checks it with vector compares; the update then loads the weights by the
+ * mask, block by block, runs the vector kernel on them with the compact gradients and moments, and
+ * stores the weights back. How the masked entries are loaded and stored ({@link MaskedAccess}:
+ * scalar loads and stores, or vector gathers and scatters) is chosen once per JVM by
+ * {@code -Dnanoadam.cpu.maskedAccess} and shown by {@link #description()}.
  *
  * <p>The vector width is chosen once per JVM by {@code -Dnanoadam.cpu.vectorBits} ({@code 64},
  * {@code 128}, {@code 256}, {@code 512}, or {@code scalar} to force every loop through the scalar
@@ -82,6 +84,8 @@ public final class VectorBackend extends HostBackend {
     private int[][] flat;        // [BLOCK] chunk-local mask indices of one block, widened for gathers
     private float[][] mBlock;    // [BLOCK] widened BF16 m
     private float[][] vBlock;    // [BLOCK] widened BF16 v
+    private float[][] wBlock;    // [BLOCK] the masked weights of one block (staged access)
+    private float[][] gBlock;    // [BLOCK] the masked gradients of one block (staged access, unchecked)
     // Per SPARSE parameter: the gradients the check gathered, in mask order; capacity >= K.
     private float[][] staged;
     private final int[] taskBad = new int[maxTasks];   // first bad flat index found by each task, or -1
@@ -91,6 +95,17 @@ public final class VectorBackend extends HostBackend {
     private final SparseUpdateJob sparseUpdateJob = new SparseUpdateJob();
     private final DenseCheckJob denseCheckJob = new DenseCheckJob();
     private final DenseUpdateJob denseUpdateJob = new DenseUpdateJob();
+    private final MaskedAccess access;
+
+    /** The backend with the process-wide {@link MaskedAccess#CHOSEN} masked access. */
+    public VectorBackend() {
+        this(MaskedAccess.CHOSEN);
+    }
+
+    /** The backend with the given masked access (tests run every one of them). */
+    VectorBackend(MaskedAccess access) {
+        this.access = access;
+    }
 
     @Override
     public String name() {
@@ -99,8 +114,8 @@ public final class VectorBackend extends HostBackend {
 
     @Override
     public String description() {
-        return "cpu (Vector API " + (SCALAR ? "forced scalar" : F.vectorBitSize() + "-bit") + ", " + workers
-                + " threads)";
+        return "cpu (Vector API " + (SCALAR ? "forced scalar" : F.vectorBitSize() + "-bit") + ", " + access.label()
+                + " masked access, " + workers + " threads)";
     }
 
     @Override
@@ -117,6 +132,8 @@ public final class VectorBackend extends HostBackend {
         flat = new int[workers][BLOCK];
         mBlock = new float[workers][BLOCK];
         vBlock = new float[workers][BLOCK];
+        wBlock = new float[workers][BLOCK];
+        gBlock = new float[workers][BLOCK];
         staged = new float[layout.sparseCount()][0];
     }
 
@@ -526,11 +543,17 @@ public final class VectorBackend extends HostBackend {
                 int kc = c == chunks - 1 ? last : full;
                 int base = c * chunk;
                 for (int b = 0; b < kc; b += BLOCK) {
+                    int j = j0 + b;
                     int len = Math.min(BLOCK, kc - b);
-                    MaskedCopy.widen(m, j0 + b, len, ix);
-                    int bad = gatherChecked(g, base, ix, len, st, j0 + b);
+                    int bad;
+                    if (access == MaskedAccess.STAGED) {
+                        bad = loadChecked(g, base, m, j, len, st);
+                    } else {
+                        MaskedCopy.widen(m, j, len, ix);
+                        bad = gatherChecked(g, base, ix, len, st, j);
+                    }
                     if (bad >= 0) {
-                        taskBad[task] = base + ix[bad];
+                        taskBad[task] = base + m[j + bad];
                         return;
                     }
                 }
@@ -563,6 +586,19 @@ public final class VectorBackend extends HostBackend {
             }
         }
         return -1;
+    }
+
+    /**
+     * Loads {@code g[base + m[j + i]]} into {@code st[j + i]} for {@code i < len} with scalar
+     * loads, then checks the run with vector compares; returns the first {@code i} whose gradient
+     * is NaN or infinite, or -1.
+     */
+    private static int loadChecked(float[] g, int base, char[] m, int j, int len, float[] st) {
+        for (int i = 0; i < len; i++) {
+            st[j + i] = g[base + m[j + i]];
+        }
+        int bad = firstNonFinite(st, j, j + len);
+        return bad < 0 ? -1 : bad - j;
     }
 
     /** First index in [from, to) of a NaN or infinity, or -1. */
@@ -671,6 +707,56 @@ public final class VectorBackend extends HostBackend {
 
         /** Mask entries {@code j .. j+len} of one chunk starting at flat index {@code base}. */
         private void update(char[] m, int base, int j, int len, int worker) {
+            if (access == MaskedAccess.STAGED) {
+                updateStaged(m, base, j, len, worker);
+            } else {
+                updateGathered(m, base, j, len, worker);
+            }
+        }
+
+        /**
+         * Staged access: the block's weights (and, unchecked, its gradients) are loaded into
+         * compact buffers with scalar loads, updated there by the dense kernel, and stored back.
+         */
+        private void updateStaged(char[] m, int base, int j, int len, int worker) {
+            float[] wb = wBlock[worker];
+            for (int i = 0; i < len; i++) {
+                wb[i] = w[base + m[j + i]];
+            }
+            // Checked: the gradients wait in mask order in staged; unchecked: loaded here.
+            float[] gs = staged[s];
+            int go = j;
+            if (!checked) {
+                gs = gBlock[worker];
+                go = 0;
+                for (int i = 0; i < len; i++) {
+                    gs[i] = g[base + m[j + i]];
+                }
+            }
+            if (stateType == StateType.FP32) {
+                adam(wb, 0, gs, go, sparseM32[s], sparseV32[s], j, len, k);
+            } else {
+                float[] mb = mBlock[worker];
+                float[] vb = vBlock[worker];
+                short[] m16 = sparseM16[s];
+                short[] v16 = sparseV16[s];
+                for (int i = 0; i < len; i++) {
+                    mb[i] = SpecMath.bf16ToFloat(m16[j + i]);
+                    vb[i] = SpecMath.bf16ToFloat(v16[j + i]);
+                }
+                adam(wb, 0, gs, go, mb, vb, 0, len, k);
+                for (int i = 0; i < len; i++) {
+                    m16[j + i] = SpecMath.bf16(mb[i]);
+                    v16[j + i] = SpecMath.bf16(vb[i]);
+                }
+            }
+            for (int i = 0; i < len; i++) {
+                w[base + m[j + i]] = wb[i];
+            }
+        }
+
+        /** Gather access: vector gathers through widened indices, vector scatters back. */
+        private void updateGathered(char[] m, int base, int j, int len, int worker) {
             int[] ix = flat[worker];
             MaskedCopy.widen(m, j, len, ix);
             // Checked: the gradients wait in mask order in staged; unchecked: gathered here.
@@ -755,11 +841,25 @@ public final class VectorBackend extends HostBackend {
     static void adam(float[] w, int wo, float[] g, int go, float[] m, float[] v, int mo, int len, StepConstants k) {
         int i = 0;
         if (!SCALAR) {
+            // adamLanes' arithmetic written out here rather than called: when the JIT compiles
+            // adamLanes on its own first it may not inline it here, and every vector passed to it
+            // or returned would then be allocated (the staged masked update, whose blocks run
+            // through this loop, allocated 1.8 MB per step so).
             int bound = F.loopBound(len);
             for (; i < bound; i += F.length()) {
-                FloatVector x = adamLanes(FloatVector.fromArray(F, w, wo + i), FloatVector.fromArray(F, g, go + i),
-                        m, v, mo + i, k);
-                x.intoArray(w, wo + i);
+                int o = mo + i;
+                FloatVector x = FloatVector.fromArray(F, w, wo + i);
+                FloatVector gv = FloatVector.fromArray(F, g, go + i);
+                if (k.decayOn()) {
+                    x = x.mul(k.decay());
+                }
+                FloatVector m1 = FloatVector.broadcast(F, k.b1()).mul(FloatVector.fromArray(F, m, o)).add(gv.mul(k.c1()));
+                FloatVector v1 = FloatVector.broadcast(F, k.b2()).mul(FloatVector.fromArray(F, v, o))
+                        .add(gv.mul(gv).mul(k.c2()));
+                FloatVector den = v1.sqrt().div(k.bc2()).add(k.eps());
+                m1.intoArray(m, o);
+                v1.intoArray(v, o);
+                x.sub(m1.div(den).mul(k.stepSize())).intoArray(w, wo + i);
             }
         }
         for (; i < len; i++) {

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * {@code cpu} against {@code cpu-scalar} at the vector width this JVM was forced to
  * ({@code -Dnanoadam.cpu.vectorBits}); the build runs this class once per width (STYLE.md rule 2), on
  * every CPU: a width wider than the CPU's is emulated exactly by the Vector API, slower, not skipped.
- * Every criterion, moment policy and state type, several seeded scenarios each.
+ * Every masked access ({@link MaskedAccess}), criterion, moment policy and state type, several
+ * seeded scenarios each.
  */
 class CpuWidthAgreementTest {
 
@@ -26,16 +27,21 @@ class CpuWidthAgreementTest {
                 assertEquals(Integer.parseInt(forced), VectorBackend.F.vectorBitSize());
             }
         }
-        System.out.println("cpu vs cpu-scalar at " + new VectorBackend().description());
-        long seed = 1;
-        for (Criterion c : Criterion.values()) {
-            for (MomentPolicy p : MomentPolicy.values()) {
-                for (StateType s : StateType.values()) {
-                    for (int i = 0; i < 4; i++) {
-                        Lockstep.run(new Scenario(seed++ * 7919, c, p, s, 9000), "cpu-scalar", "cpu");
+        for (MaskedAccess a : MaskedAccess.values()) {
+            System.out.println("cpu vs cpu-scalar at " + new VectorBackend(a).description());
+            long seed = 1;
+            for (Criterion c : Criterion.values()) {
+                for (MomentPolicy p : MomentPolicy.values()) {
+                    for (StateType s : StateType.values()) {
+                        for (int i = 0; i < 4; i++) {
+                            Lockstep.run(new Scenario(seed++ * 7919, c, p, s, 9000), "cpu-scalar",
+                                    MaskedAccessBackends.nameOf(a));
+                        }
                     }
                 }
             }
         }
+        assertEquals(new VectorBackend(MaskedAccess.CHOSEN).description(), new VectorBackend().description(),
+                "the default backend runs the masked access chosen once for this JVM");
     }
 }

@@ -1,5 +1,6 @@
 package dev.nanoadam.models.math;
 
+import dev.nanoadam.cpu.WorkerPool;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -70,7 +71,7 @@ public final class Gemm {
     /** Below this many multiply-adds one thread is faster than waking the pool. */
     static final long PARALLEL_MIN = 1L << 18;
 
-    private static final int THREADS = WorkerPool.threads();
+    private static final int THREADS = WorkerPool.shared().size();
 
     // Per-worker buffers for the serial path: packed A [MB*PANEL_STRIDE], packed B [KB*NB] (grown on
     // demand), an edge tile [MR*NR] and the scalar kernel's accumulator [MR*NR].
@@ -128,7 +129,7 @@ public final class Gemm {
     /** Column panels of B packed by one parallel packing task. */
     private static final int PACK_PANELS_B = 4;
 
-    private static final WorkerPool.Body PACK = (task, worker) -> {
+    private static final WorkerPool.Job PACK = (task, worker) -> {
         int kb = bKb;
         if (task < packTasksA) {
             int panels = (bMb + MR - 1) / MR;
@@ -143,7 +144,7 @@ public final class Gemm {
         }
     };
 
-    private static final WorkerPool.Body COMPUTE = (task, worker) -> {
+    private static final WorkerPool.Job COMPUTE = (task, worker) -> {
         int tm = task % tilesM;
         int tn = task / tilesM;
         int panelsM = (bMb + MR - 1) / MR;
@@ -208,12 +209,12 @@ public final class Gemm {
             }
             return;
         }
-        int worker = WorkerPool.currentWorker();
+        int worker = WorkerPool.shared().currentWorker();
         if (worker >= 0) {
             serial(worker, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, bias);
             return;
         }
-        WorkerPool.acquire();
+        WorkerPool.shared().acquire();
         try {
             if (THREADS == 1 || (long) m * n * k < PARALLEL_MIN) {
                 serial(0, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, bias);
@@ -221,7 +222,7 @@ public final class Gemm {
                 parallel(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, bias);
             }
         } finally {
-            WorkerPool.release();
+            WorkerPool.shared().release();
         }
     }
 
@@ -233,12 +234,12 @@ public final class Gemm {
      * @throws IllegalStateException when called from inside a pool loop
      */
     public static void reserve(int m, int n, int k) {
-        if (WorkerPool.currentWorker() >= 0) {
+        if (WorkerPool.shared().currentWorker() >= 0) {
             throw new IllegalStateException("Gemm.reserve must be called outside pool loops");
         }
         int needA = roundUp(Math.min(Math.max(m, 1), MB), MR) * PANEL_STRIDE;
         int needB = roundUp(Math.min(Math.max(n, 1), NB), NR) * Math.min(Math.max(k, 1), KB);
-        WorkerPool.acquire();
+        WorkerPool.shared().acquire();
         try {
             for (int w = 0; w < THREADS; w++) {
                 if (WORKER_A[w].length < needA) {
@@ -249,7 +250,7 @@ public final class Gemm {
                 }
             }
         } finally {
-            WorkerPool.release();
+            WorkerPool.shared().release();
         }
     }
 
@@ -355,8 +356,8 @@ public final class Gemm {
                         bKb = Math.min(KB, k - p0);
                         packTasksA = (panelsM + PACK_PANELS_A - 1) / PACK_PANELS_A;
                         int packTasksB = i0 == 0 ? (panelsN + PACK_PANELS_B - 1) / PACK_PANELS_B : 0;
-                        WorkerPool.forEach(packTasksA + packTasksB, PACK);
-                        WorkerPool.forEach(tilesM * ((panelsN + tilePanelsN - 1) / tilePanelsN), COMPUTE);
+                        WorkerPool.shared().run(packTasksA + packTasksB, PACK);
+                        WorkerPool.shared().run(tilesM * ((panelsN + tilePanelsN - 1) / tilePanelsN), COMPUTE);
                     }
                 }
             }

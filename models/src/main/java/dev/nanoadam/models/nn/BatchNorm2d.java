@@ -2,7 +2,7 @@ package dev.nanoadam.models.nn;
 
 import dev.nanoadam.Parameter;
 import dev.nanoadam.models.math.ArrayMath;
-import dev.nanoadam.models.math.WorkerPool;
+import dev.nanoadam.cpu.WorkerPool;
 
 /**
  * Batch normalisation over the channels of a {@code [C, N, H, W]} activation, as PyTorch's
@@ -38,8 +38,8 @@ public final class BatchNorm2d {
     private float[] argDy;
     private int argCount;
     private boolean argFlag;
-    private final WorkerPool.Body forwardBody = this::forwardChannel;
-    private final WorkerPool.Body backwardBody = this::backwardChannel;
+    private final WorkerPool.Job forwardBody = this::forwardChannel;
+    private final WorkerPool.Job backwardBody = this::backwardChannel;
 
     /** A layer with weight 1, bias 0, running mean 0 and running variance 1. */
     public BatchNorm2d(String prefix, int channels) {
@@ -101,7 +101,7 @@ public final class BatchNorm2d {
         argCount = count;
         argFlag = training;
         lastTraining = training;
-        WorkerPool.forEach(channels, forwardBody);
+        WorkerPool.shared().run(channels, forwardBody);
         argX = null;
         argY = null;
     }
@@ -116,7 +116,7 @@ public final class BatchNorm2d {
         argY = dx;
         argCount = n * hw;
         argFlag = accumulate;
-        WorkerPool.forEach(channels, backwardBody);
+        WorkerPool.shared().run(channels, backwardBody);
         argX = null;
         argDy = null;
         argY = null;

@@ -3,7 +3,7 @@ package dev.nanoadam.models.nn;
 import dev.nanoadam.Parameter;
 import dev.nanoadam.models.math.Gemm;
 import dev.nanoadam.models.math.Im2col;
-import dev.nanoadam.models.math.WorkerPool;
+import dev.nanoadam.cpu.WorkerPool;
 
 /**
  * 2-D convolution without bias (as torchvision's ResNet convolutions), square kernel, stride and
@@ -37,8 +37,8 @@ public final class Conv2d {
     private int argW;
     private int argQ0;
     private int argCols;
-    private final WorkerPool.Body lowerBody = this::lowerRows;
-    private final WorkerPool.Body raiseBody = this::raiseChannel;
+    private final WorkerPool.Job lowerBody = this::lowerRows;
+    private final WorkerPool.Job raiseBody = this::raiseChannel;
 
     /** A zero-initialised convolution; the owning model initialises it. */
     public Conv2d(String name, int inChannels, int outChannels, int kernel, int stride, int padding) {
@@ -150,7 +150,7 @@ public final class Conv2d {
                 argW = w;
                 argQ0 = q0;
                 argCols = cols;
-                WorkerPool.forEach(inC, raiseBody);
+                WorkerPool.shared().run(inC, raiseBody);
                 argDx = null;
             }
         }
@@ -163,7 +163,7 @@ public final class Conv2d {
         argW = w;
         argQ0 = q0;
         argCols = cols;
-        WorkerPool.forEach(inC * kernel * kernel, lowerBody);
+        WorkerPool.shared().run(inC * kernel * kernel, lowerBody);
         argX = null;
     }
 

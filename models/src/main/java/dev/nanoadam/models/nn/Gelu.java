@@ -1,7 +1,7 @@
 package dev.nanoadam.models.nn;
 
 import dev.nanoadam.models.math.Erf;
-import dev.nanoadam.models.math.WorkerPool;
+import dev.nanoadam.cpu.WorkerPool;
 
 /**
  * GELU in its exact erf form, {@code gelu(x) = x * Phi(x) = x/2 * (1 + erf(x/sqrt(2)))}, as BERT
@@ -17,8 +17,8 @@ public final class Gelu {
     private float[] argY;
     private float[] argDy;
     private int argN;
-    private final WorkerPool.Body forwardBody = this::forwardChunk;
-    private final WorkerPool.Body backwardBody = this::backwardChunk;
+    private final WorkerPool.Job forwardBody = this::forwardChunk;
+    private final WorkerPool.Job backwardBody = this::backwardChunk;
 
     /** gelu of one value, in double. */
     public static double value(double x) {
@@ -35,7 +35,7 @@ public final class Gelu {
         argX = x;
         argY = y;
         argN = n;
-        WorkerPool.forEach((n + CHUNK - 1) / CHUNK, forwardBody);
+        WorkerPool.shared().run((n + CHUNK - 1) / CHUNK, forwardBody);
         argX = null;
         argY = null;
     }
@@ -46,7 +46,7 @@ public final class Gelu {
         argDy = dy;
         argY = dx;
         argN = n;
-        WorkerPool.forEach((n + CHUNK - 1) / CHUNK, backwardBody);
+        WorkerPool.shared().run((n + CHUNK - 1) / CHUNK, backwardBody);
         argX = null;
         argY = null;
         argDy = null;

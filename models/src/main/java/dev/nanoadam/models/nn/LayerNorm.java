@@ -2,7 +2,7 @@ package dev.nanoadam.models.nn;
 
 import dev.nanoadam.Parameter;
 import dev.nanoadam.models.math.ArrayMath;
-import dev.nanoadam.models.math.WorkerPool;
+import dev.nanoadam.cpu.WorkerPool;
 
 /**
  * Layer normalisation over the last dimension: {@code y = (x - mean) / sqrt(var + eps) * gamma + beta}
@@ -32,8 +32,8 @@ public final class LayerNorm {
     private boolean argAccumulate;
     private int argRows;
 
-    private final WorkerPool.Body forwardBody = this::forwardRows;
-    private final WorkerPool.Body backwardBody = this::backwardRows;
+    private final WorkerPool.Job forwardBody = this::forwardRows;
+    private final WorkerPool.Job backwardBody = this::backwardRows;
 
     /** A layer with gamma 1 and beta 0. */
     public LayerNorm(String prefix, int dim, float eps) {
@@ -70,7 +70,7 @@ public final class LayerNorm {
         argX = x;
         argY = y;
         argRows = rows;
-        WorkerPool.forEach(tasks(rows), forwardBody);
+        WorkerPool.shared().run(tasks(rows), forwardBody);
         argX = null;
         argY = null;
     }
@@ -90,7 +90,7 @@ public final class LayerNorm {
         argY = dx;
         argAccumulate = accumulate;
         argRows = rows;
-        WorkerPool.forEach(tasks, backwardBody);
+        WorkerPool.shared().run(tasks, backwardBody);
         float[] gg = gamma.grad();
         float[] gb = beta.grad();
         for (int t = 0; t < tasks; t++) {

@@ -1,7 +1,7 @@
 package dev.nanoadam.models.nn;
 
 import dev.nanoadam.models.math.Gemm;
-import dev.nanoadam.models.math.WorkerPool;
+import dev.nanoadam.cpu.WorkerPool;
 
 /**
  * Multi-head self-attention with query, key, value and output projections, as BERT's
@@ -39,15 +39,15 @@ public final class MultiHeadSelfAttention {
     private float[] dq = new float[0];
     private float[] dk = new float[0];
     private float[] dv = new float[0];
-    private final float[][] scratch = new float[WorkerPool.threads()][0];
+    private final float[][] scratch = new float[WorkerPool.shared().size()][0];
 
     // Shape and mask of the last forward.
     private int batch;
     private int seq;
     private int[] mask;
 
-    private final WorkerPool.Body forwardBody = this::forwardHead;
-    private final WorkerPool.Body backwardBody = this::backwardHead;
+    private final WorkerPool.Job forwardBody = this::forwardHead;
+    private final WorkerPool.Job backwardBody = this::backwardHead;
 
     /**
      * @param query projection {@code [hidden, hidden]}, named e.g. {@code ...attention.self.query}
@@ -131,7 +131,7 @@ public final class MultiHeadSelfAttention {
         query.forward(x, q, rows);
         key.forward(x, k, rows);
         value.forward(x, v, rows);
-        WorkerPool.forEach(batch * heads, forwardBody);
+        WorkerPool.shared().run(batch * heads, forwardBody);
         output.forward(ctx, y, rows);
     }
 
@@ -155,7 +155,7 @@ public final class MultiHeadSelfAttention {
         }
         Gemm.reserve(seq, seq, seq);
         output.backward(ctx, dy, dctx, rows, false);
-        WorkerPool.forEach(batch * heads, backwardBody);
+        WorkerPool.shared().run(batch * heads, backwardBody);
         query.backward(x, dq, dx, rows, accumulate);
         key.backward(x, dk, dx, rows, true);
         value.backward(x, dv, dx, rows, true);

@@ -1,7 +1,7 @@
 package dev.nanoadam.models.nn;
 
 import dev.nanoadam.models.math.Im2col;
-import dev.nanoadam.models.math.WorkerPool;
+import dev.nanoadam.cpu.WorkerPool;
 
 /**
  * Spatial pooling of {@code [C, N, H, W]} activations: max or average over square windows with
@@ -27,8 +27,8 @@ public final class Pooling {
     private int argH;
     private int argW;
     private boolean argAccumulate;
-    private final WorkerPool.Body forwardBody = this::forwardChannel;
-    private final WorkerPool.Body backwardBody = this::backwardChannel;
+    private final WorkerPool.Job forwardBody = this::forwardChannel;
+    private final WorkerPool.Job backwardBody = this::backwardChannel;
 
     /** A pooling layer; the padding must be at most half the kernel, as PyTorch requires. */
     public Pooling(Kind kind, int kernel, int stride, int padding) {
@@ -62,7 +62,7 @@ public final class Pooling {
         argN = n;
         argH = h;
         argW = w;
-        WorkerPool.forEach(channels, forwardBody);
+        WorkerPool.shared().run(channels, forwardBody);
         argX = null;
         argY = null;
     }
@@ -75,7 +75,7 @@ public final class Pooling {
         argH = h;
         argW = w;
         argAccumulate = accumulate;
-        WorkerPool.forEach(channels, backwardBody);
+        WorkerPool.shared().run(channels, backwardBody);
         argX = null;
         argY = null;
     }

@@ -1,6 +1,6 @@
 package dev.nanoadam.models.nn;
 
-import dev.nanoadam.models.math.WorkerPool;
+import dev.nanoadam.cpu.WorkerPool;
 
 /** {@code y = max(x, 0)}; the backward pass masks by {@code y > 0}, so y may overwrite x. */
 public final class Relu {
@@ -10,15 +10,15 @@ public final class Relu {
     private float[] argB;
     private float[] argC;
     private int argN;
-    private final WorkerPool.Body forwardBody = this::forwardChunk;
-    private final WorkerPool.Body backwardBody = this::backwardChunk;
+    private final WorkerPool.Job forwardBody = this::forwardChunk;
+    private final WorkerPool.Job backwardBody = this::backwardChunk;
 
     /** {@code y[i] = max(x[i], 0)}; y may alias x. */
     public void forward(float[] x, float[] y, int n) {
         argA = x;
         argB = y;
         argN = n;
-        WorkerPool.forEach((n + CHUNK - 1) / CHUNK, forwardBody);
+        WorkerPool.shared().run((n + CHUNK - 1) / CHUNK, forwardBody);
         argA = null;
         argB = null;
     }
@@ -29,7 +29,7 @@ public final class Relu {
         argB = dy;
         argC = dx;
         argN = n;
-        WorkerPool.forEach((n + CHUNK - 1) / CHUNK, backwardBody);
+        WorkerPool.shared().run((n + CHUNK - 1) / CHUNK, backwardBody);
         argA = null;
         argB = null;
         argC = null;

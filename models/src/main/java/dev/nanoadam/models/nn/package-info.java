@@ -15,7 +15,7 @@
  *       statistics, attention probabilities, pooling arg-max) live in the layer, sized on first
  *       use and regrown only for a larger batch; after that no call allocates.</li>
  *   <li>A layer instance is not thread-safe; its heavy loops run on {@link
- *       dev.nanoadam.models.math.WorkerPool}.</li>
+ *       dev.nanoadam.cpu.WorkerPool}.</li>
  * </ul>
  */
 package dev.nanoadam.models.nn;

@@ -1,5 +1,7 @@
 package dev.nanoadam.models.math;
 
+import dev.nanoadam.cpu.WorkerPool;
+
 /**
  * Entry point run in a child JVM by {@link GemmPathsTest} under a forced vector width and thread
  * count: checks a set of products bit for bit and prints a line {@code OK <path> <hash>}, where
@@ -11,7 +13,7 @@ public final class GemmPathCheck {
 
     public static void main(String[] args) {
         long hash = run();
-        System.out.println("OK " + Simd.describe() + " threads=" + WorkerPool.threads() + " MR=" + Gemm.MR
+        System.out.println("OK " + Simd.describe() + " threads=" + WorkerPool.shared().size() + " MR=" + Gemm.MR
                 + " NR=" + Gemm.NR + " hash=" + Long.toHexString(hash));
     }
 

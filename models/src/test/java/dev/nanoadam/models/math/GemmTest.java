@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.nanoadam.cpu.WorkerPool;
 import dev.nanoadam.models.check.Approx;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
@@ -92,10 +93,10 @@ class GemmTest {
         float[] b = randomArray(rng, k * n);
         float[] top = new float[m * n];
         Gemm.multiply(m, n, k, a, b, top);
-        int tasks = 2 * WorkerPool.threads() + 1;
+        int tasks = 2 * WorkerPool.shared().size() + 1;
         float[][] nested = new float[tasks][m * n];
         Gemm.reserve(m, n, k);
-        WorkerPool.forEach(tasks, (t, w) -> Gemm.multiply(m, n, k, a, b, nested[t]));
+        WorkerPool.shared().run(tasks, (t, w) -> Gemm.multiply(m, n, k, a, b, nested[t]));
         for (int t = 0; t < tasks; t++) {
             Approx.assertBitsEqual("nested product " + t + " (seed " + seed + ")", top, nested[t], m * n);
         }
