@@ -19,7 +19,7 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 @AddLifecycleHook(TornadoTesting.Present.class)
 class TornadoAgreementProperties {
 
-    @Property(tries = 40, seed = "20250611")
+    @Property(tries = 20, seed = "20250611")
     void tornadoMatchesScalarAfterEveryStep(@ForAll Criterion criterion, @ForAll MomentPolicy policy,
                                             @ForAll StateType stateType, @ForAll @LongRange(min = 1) long seed) {
         Lockstep.run(new Scenario(seed, criterion, policy, stateType, 20000), "cpu-scalar", "tornado");
