@@ -297,22 +297,16 @@ public final class AdamW8bit extends BaselineOptimizer {
     }
 
     /** Builds {@link AdamW8bit} optimizers; reusable, each {@code build} validates every field. */
-    public static final class Builder {
-        private final Common c = new Common();
+    public static final class Builder extends CommonBuilder<Builder> {
 
         private Builder() {
         }
 
-        /** Learning rate (default 1e-3). */
-        public Builder lr(double lr) { c.lr = lr; return this; }
-        /** beta1, beta2 (default 0.9, 0.999). */
-        public Builder betas(double beta1, double beta2) { c.beta1 = beta1; c.beta2 = beta2; return this; }
-        /** eps (default 1e-8). */
-        public Builder eps(double eps) { c.eps = eps; return this; }
-        /** Decoupled weight decay (default 0). */
-        public Builder weightDecay(double weightDecay) { c.weightDecay = weightDecay; return this; }
-        /** Non-finite gradient policy (default ERROR). */
-        public Builder nonFinite(NonFinitePolicy policy) { c.nonFinite = policy; return this; }
+        @Override
+        Builder self() {
+            return this;
+        }
+
 
         /** Builds over every parameter. */
         public AdamW8bit build(List<Parameter> parameters) {

@@ -97,6 +97,27 @@ abstract class BaselineOptimizer implements Optimizer {
     }
 
     /** The hyperparameters every baseline has, with SPEC.md §2's defaults and rules. */
+    /**
+     * The settings every baseline's builder shares, returned as the builder's own type so that
+     * its own settings chain after them.
+     */
+    abstract static class CommonBuilder<B extends CommonBuilder<B>> {
+        final Common c = new Common();
+
+        abstract B self();
+
+        /** Learning rate (default 1e-3). */
+        public B lr(double lr) { c.lr = lr; return self(); }
+        /** beta1, beta2 (default 0.9, 0.999). */
+        public B betas(double beta1, double beta2) { c.beta1 = beta1; c.beta2 = beta2; return self(); }
+        /** eps (default 1e-8). */
+        public B eps(double eps) { c.eps = eps; return self(); }
+        /** Decoupled weight decay (default 0). */
+        public B weightDecay(double weightDecay) { c.weightDecay = weightDecay; return self(); }
+        /** Non-finite gradient policy (default ERROR). */
+        public B nonFinite(NonFinitePolicy policy) { c.nonFinite = policy; return self(); }
+    }
+
     static final class Common {
         double lr = 1e-3;
         double beta1 = 0.9;
@@ -106,20 +127,7 @@ abstract class BaselineOptimizer implements Optimizer {
         NonFinitePolicy nonFinite = NonFinitePolicy.ERROR;
 
         void validate() {
-            Hyper.checkLr(lr);
-            if (!(beta1 >= 0 && beta1 < 1)) {
-                throw new IllegalArgumentException("beta1 = " + beta1 + ": must be in [0, 1)");
-            }
-            if (!(beta2 >= 0 && beta2 < 1)) {
-                throw new IllegalArgumentException("beta2 = " + beta2 + ": must be in [0, 1)");
-            }
-            if (!Double.isFinite(eps) || eps <= 0 || (float) eps <= 0f) {
-                throw new IllegalArgumentException("eps = " + eps
-                        + ": must be finite, > 0, and > 0 once rounded to float");
-            }
-            if (!Double.isFinite(weightDecay) || weightDecay < 0) {
-                throw new IllegalArgumentException("weightDecay = " + weightDecay + ": must be finite and >= 0");
-            }
+            Hyper.checkAdam("", lr, beta1, beta2, eps, weightDecay);
             if (nonFinite == null) {
                 throw new IllegalArgumentException("nonFinite = null: must be set");
             }

@@ -409,8 +409,7 @@ public final class GaLore extends BaselineOptimizer {
     }
 
     /** Builds {@link GaLore} optimizers; reusable, each {@code build} validates every field. */
-    public static final class Builder {
-        private final Common c = new Common();
+    public static final class Builder extends CommonBuilder<Builder> {
         private int rank = 128;
         private int updateGap = 200;
         private double scale = 0.25;
@@ -418,16 +417,11 @@ public final class GaLore extends BaselineOptimizer {
         private Builder() {
         }
 
-        /** Learning rate (default 1e-3). */
-        public Builder lr(double lr) { c.lr = lr; return this; }
-        /** beta1, beta2 (default 0.9, 0.999). */
-        public Builder betas(double beta1, double beta2) { c.beta1 = beta1; c.beta2 = beta2; return this; }
-        /** eps (default 1e-8). */
-        public Builder eps(double eps) { c.eps = eps; return this; }
-        /** Decoupled weight decay (default 0). */
-        public Builder weightDecay(double weightDecay) { c.weightDecay = weightDecay; return this; }
-        /** Non-finite gradient policy (default ERROR). */
-        public Builder nonFinite(NonFinitePolicy policy) { c.nonFinite = policy; return this; }
+        @Override
+        Builder self() {
+            return this;
+        }
+
         /** Projection rank r, >= 1 (default 128); a matrix with a smaller side below r uses that side. */
         public Builder rank(int rank) { this.rank = rank; return this; }
         /** Steps between projector refreshes T, >= 1 (default 200). */

@@ -454,24 +454,18 @@ public final class MicroAdam extends BaselineOptimizer {
     }
 
     /** Builds {@link MicroAdam} optimizers; reusable, each {@code build} validates every field. */
-    public static final class Builder {
-        private final Common c = new Common();
+    public static final class Builder extends CommonBuilder<Builder> {
         private double density = 0.01;
         private int window = 10;
 
         private Builder() {
         }
 
-        /** Learning rate (default 1e-3). */
-        public Builder lr(double lr) { c.lr = lr; return this; }
-        /** beta1, beta2 (default 0.9, 0.999). */
-        public Builder betas(double beta1, double beta2) { c.beta1 = beta1; c.beta2 = beta2; return this; }
-        /** eps (default 1e-8). */
-        public Builder eps(double eps) { c.eps = eps; return this; }
-        /** Decoupled weight decay (default 0). */
-        public Builder weightDecay(double weightDecay) { c.weightDecay = weightDecay; return this; }
-        /** Non-finite gradient policy (default ERROR). */
-        public Builder nonFinite(NonFinitePolicy policy) { c.nonFinite = policy; return this; }
+        @Override
+        Builder self() {
+            return this;
+        }
+
         /** Share of each block's entries selected per step, in (0, 1] (default 0.01). */
         public Builder density(double density) { this.density = density; return this; }
         /** Sliding-window length m, >= 1 (default 10). */
