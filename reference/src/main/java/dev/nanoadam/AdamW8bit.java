@@ -157,16 +157,6 @@ public final class AdamW8bit extends BaselineOptimizer {
         return new Moments(m, v);
     }
 
-    private int indexOf(Parameter p) {
-        for (int i = 0; i < params.length; i++) {
-            if (params[i] == p) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("parameter '" + (p == null ? null : p.name())
-                + "' does not belong to this optimizer");
-    }
-
     @Override
     void update() {
         pool.run(pool.tasksFor(unitParam.length, 1, unitParam.length), job);

@@ -80,6 +80,17 @@ abstract class BaselineOptimizer implements Optimizer {
         this.beta2Power = new NanoAdam.Power(beta2);
     }
 
+    /** The position of {@code p} among this optimizer's parameters (identity, not name). */
+    final int indexOf(Parameter p) {
+        for (int i = 0; i < params.length; i++) {
+            if (params[i] == p) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("parameter '" + (p == null ? null : p.name())
+                + "' does not belong to this optimizer");
+    }
+
     private static void checkParameters(Parameter[] params) {
         Set<String> names = new HashSet<>();
         Map<float[], String> arrays = new IdentityHashMap<>();

@@ -207,16 +207,6 @@ public final class GaLore extends BaselineOptimizer {
         return new Moments(m[i].clone(), v[i].clone());
     }
 
-    private int indexOf(Parameter p) {
-        for (int i = 0; i < params.length; i++) {
-            if (params[i] == p) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("parameter '" + (p == null ? null : p.name())
-                + "' does not belong to this optimizer");
-    }
-
     @Override
     void update() {
         if (t % updateGap == 0) {
