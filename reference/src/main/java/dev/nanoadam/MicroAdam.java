@@ -1,5 +1,6 @@
 package dev.nanoadam;
 
+import dev.nanoadam.cpu.DenseAdam;
 import dev.nanoadam.cpu.WorkerPool;
 import dev.nanoadam.spi.SpecMath;
 import dev.nanoadam.spi.StepConstants;
@@ -236,9 +237,17 @@ public final class MicroAdam extends BaselineOptimizer {
         float[] vh = scratchV[worker];
         int[] sel = scratchHeap[worker];
 
-        // 1. error feedback
-        for (int j = 0; j < length; j++) {
-            a[j] = g[base + j] + errorAt(i, base + j);
+        // 1. error feedback, bucket by bucket: errorAt's arithmetic with the bucket's step hoisted
+        byte[] codes = error[i];
+        for (int s = 0; s < length; s += BUCKET) {
+            int end = Math.min(length, s + BUCKET);
+            float lo = errorMin[i][(base + s) / BUCKET];
+            float u = (errorMax[i][(base + s) / BUCKET] - lo) / 15f;
+            for (int j = s; j < end; j++) {
+                int at = base + j;
+                int q = (codes[at >>> 1] >>> ((at & 1) * 4)) & 0xF;
+                a[j] = g[at] + (lo + q * u);
+            }
         }
         // 2. top-k of |a|, then ascending order; into row t mod window
         topK(a, length, k, sel);
@@ -269,19 +278,7 @@ public final class MicroAdam extends BaselineOptimizer {
             }
         }
         // 5. the update (SPEC.md §6's last lines), every entry: an untouched one gets m̂ = 0
-        StepConstants c = constants;
-        float step = c.stepSize(), bc2 = c.bc2(), eps = c.eps(), decay = c.decay();
-        boolean decayOn = c.decayOn();
-        for (int j = 0; j < length; j++) {
-            float x = w[base + j];
-            if (decayOn) {
-                x = x * decay;
-            }
-            float d = (float) Math.sqrt(vh[j]) / bc2 + eps;
-            w[base + j] = x - step * (mh[j] / d);
-            mh[j] = 0f;
-            vh[j] = 0f;
-        }
+        DenseAdam.applyMoments(w, base, mh, vh, length, constants);
     }
 
     /**

@@ -71,4 +71,41 @@ public final class DenseAdam {
             v[p] = v1;
         }
     }
+
+    /**
+     * The last lines of SPEC.md §6 from moments already computed: for {@code j < length},
+     * {@code w[base + j] = x - step * (m[j] / (sqrt(v[j]) / bc2 + eps))} with {@code x} the weight
+     * after the decoupled decay; then {@code m[j]} and {@code v[j]} are set to 0 (MicroAdam's
+     * step, whose moments come from its window). Vector API at the backend's width, scalar tail.
+     */
+    public static void applyMoments(float[] w, int base, float[] m, float[] v, int length, StepConstants k) {
+        int j = 0;
+        float step = k.stepSize(), bc2 = k.bc2(), e = k.eps(), decay = k.decay();
+        boolean decayOn = k.decayOn();
+        if (!VectorBackend.SCALAR) {
+            VectorSpecies<Float> species = VectorBackend.F;
+            FloatVector zero = FloatVector.zero(species);
+            int bound = species.loopBound(length);
+            for (; j < bound; j += species.length()) {
+                FloatVector x = FloatVector.fromArray(species, w, base + j);
+                if (decayOn) {
+                    x = x.mul(decay);
+                }
+                FloatVector d = FloatVector.fromArray(species, v, j).sqrt().div(bc2).add(e);
+                x.sub(FloatVector.fromArray(species, m, j).div(d).mul(step)).intoArray(w, base + j);
+                zero.intoArray(m, j);
+                zero.intoArray(v, j);
+            }
+        }
+        for (; j < length; j++) {
+            float x = w[base + j];
+            if (decayOn) {
+                x = x * decay;
+            }
+            float d = (float) Math.sqrt(v[j]) / bc2 + e;
+            w[base + j] = x - step * (m[j] / d);
+            m[j] = 0f;
+            v[j] = 0f;
+        }
+    }
 }
