@@ -74,8 +74,8 @@ public final class GaLore extends BaselineOptimizer {
     private final Job job = new Job();
 
     private GaLore(Common c, int rank, int updateGap, double scale, List<Parameter> projectedList,
-                   List<Parameter> others) {
-        super(KIND_GALORE, c, concat(projectedList, others));
+                   List<Parameter> others, List<ParameterGroup> groups) {
+        super(KIND_GALORE, c, concat(projectedList, others), groups);
         if (rank < 1) {
             throw new IllegalArgumentException("rank = " + rank + ": must be >= 1");
         }
@@ -180,10 +180,20 @@ public final class GaLore extends BaselineOptimizer {
         ensureOpen();
         long bytes = 0;
         for (int i = 0; i < params.length; i++) {
-            int[] shape = params[i].shape();
-            bytes += projected[i] ? projectedStateBytesOf(shape[0], shape[1], rank) : 8L * params[i].size();
+            bytes += stateBytes(i);
         }
         return bytes;
+    }
+
+    @Override
+    long stateBytes(int i) {
+        int[] shape = params[i].shape();
+        return projected[i] ? projectedStateBytesOf(shape[0], shape[1], rank) : 8L * params[i].size();
+    }
+
+    @Override
+    String how(int i) {
+        return projected[i] ? "projected, rank " + r[i] + (left[i] ? " (left)" : " (right)") : "AdamW";
     }
 
     @Override
@@ -279,7 +289,7 @@ public final class GaLore extends BaselineOptimizer {
                 if (projected[i]) {
                     columns(i, unitFrom[u], unitTo[u], scratchAcc[worker], scratchN[worker], scratchBlock[worker]);
                 } else {
-                    DenseAdam.update(p.data(), p.grad(), m[i], v[i], unitFrom[u], unitTo[u], constants);
+                    DenseAdam.update(p.data(), p.grad(), m[i], v[i], unitFrom[u], unitTo[u], constants(i));
                 }
             }
         }
@@ -300,7 +310,7 @@ public final class GaLore extends BaselineOptimizer {
         int cols = left[i] ? lg : sm;   // the row length of w
         boolean isLeft = left[i];
         int width = to - from;
-        StepConstants c = constants;
+        StepConstants c = constants(i);
 
         // R[j, l] = Σ_s S[s, j] * G(s, l), ascending s, into acc[j * width + (l - from)]
         LowRank.project(S, sm, rr, params[i].grad(), isLeft, cols, from, width, acc, block);
@@ -411,21 +421,40 @@ public final class GaLore extends BaselineOptimizer {
         /** Scale alpha of the projected-back update, finite and > 0 (default 0.25). */
         public Builder scale(double scale) { this.scale = scale; return this; }
 
-        /** Builds over explicit groups: {@code projected} (each of rank 2) and {@code others} (AdamW). */
+        /** Builds over explicit lists: {@code projected} (each of rank 2) and {@code others} (AdamW). */
         public GaLore build(List<Parameter> projected, List<Parameter> others) {
-            return new GaLore(c, rank, updateGap, scale, projected, others);
+            if (!groups.isEmpty()) {
+                throw new IllegalArgumentException("groups: " + groups.size() + " added with group(...); build them"
+                        + " with build(), not build(projected, others)");
+            }
+            return new GaLore(c, rank, updateGap, scale, projected, others, List.of());
         }
 
         /** Builds over one list, projecting what {@link #isProjectedByDefault} says. */
         public GaLore build(List<Parameter> parameters) {
-            Objects.requireNonNull(parameters, "parameters");
-            List<Parameter> a = new ArrayList<>();
-            List<Parameter> b = new ArrayList<>();
-            for (Parameter p : parameters) {
+            List<Parameter> all = flatten(groups, parameters);
+            return new GaLore(c, rank, updateGap, scale, split(all, true), split(all, false), List.of());
+        }
+
+        /**
+         * Builds over the groups added with {@link #group}, in that order, projecting what
+         * {@link #isProjectedByDefault} says in every group.
+         */
+        public GaLore build() {
+            List<ParameterGroup> g = requireGroups();
+            List<Parameter> all = flatten(g, null);
+            return new GaLore(c, rank, updateGap, scale, split(all, true), split(all, false), g);
+        }
+
+        private static List<Parameter> split(List<Parameter> all, boolean projected) {
+            List<Parameter> out = new ArrayList<>();
+            for (Parameter p : all) {
                 Objects.requireNonNull(p, "parameters: null parameter");
-                (isProjectedByDefault(p.name(), p.shape()) ? a : b).add(p);
+                if (isProjectedByDefault(p.name(), p.shape()) == projected) {
+                    out.add(p);
+                }
             }
-            return build(a, b);
+            return out;
         }
     }
 }
