@@ -369,6 +369,7 @@ abstract class BaselineOptimizer implements Optimizer {
      * What this optimizer does with each tensor, one line each after a header: its group, the
      * group's rate and weight decay, how the tensor is updated and its state bytes.
      */
+    @Override
     public String describe() {
         ensureOpen();
         StringBuilder out = new StringBuilder();

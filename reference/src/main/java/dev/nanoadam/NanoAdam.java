@@ -422,6 +422,7 @@ public final class NanoAdam implements Optimizer {
      * group's rate and weight decay, K (the masked entries, SPARSE) and state bytes (SPEC.md §9),
      * so that a user sees what the default partition chose.
      */
+    @Override
     public String describe() {
         ensureOpen();
         StringBuilder out = new StringBuilder();

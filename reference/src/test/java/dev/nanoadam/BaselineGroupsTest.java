@@ -231,4 +231,21 @@ class BaselineGroupsTest {
             assertTrue(e.getMessage().contains("schedule"), e.getMessage());
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"adamw8bit", "galore", "microadam", "nanoadam", "adamw"})
+    void everyOptimizerDescribesEachTensorThroughTheInterface(String name) {
+        Model m = Model.of(41);
+        try (Optimizer opt = switch (name) {
+            case "nanoadam" -> NanoAdam.builder().build(m.all());
+            case "adamw" -> AdamW.builder().build(m.all());
+            default -> kind(name).build(kind(name).builder(), m.all());
+        }) {
+            String text = opt.describe();
+            assertEquals(1 + m.all().size(), text.lines().count(), text);
+            for (Parameter p : m.all()) {
+                assertTrue(text.contains(p.name()), name + ": " + text);
+            }
+        }
+    }
 }
