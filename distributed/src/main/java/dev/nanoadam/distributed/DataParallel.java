@@ -29,22 +29,26 @@ import java.util.Objects;
  *     for NanoAdam the K masked entries ({@link NanoAdam#readMaskedGradients}) and every DENSE
  *     tensor; for any other optimizer, and for NanoAdam's {@link Criterion#LARGEST_GRADIENT} on a
  *     refreshing step (its mask depends on the combined gradient), every entry of every
- *     parameter. The slice's loss goes last.</li>
+ *     parameter; then the slice's loss; then the model's buffers (BatchNorm's running statistics)
+ *     as the slice left them.</li>
  * <li>{@code MPI_Allgather} of the packed values, then on every rank, entry by entry,
  *     {@code ((v_0 + v_1) + ... + v_{R-1}) / R} in float32, rank after rank. Every rank computes the
- *     same sum in the same order, so every replica steps to the same weights, bit for bit, and the
- *     result equals a single process that computes the R slices one after another and sums them
- *     the same way ({@link #inOneProcess}).</li>
- * <li>The combined values are written back into the gradients; the trainer then steps.</li>
+ *     same sum in the same order (the loss too), so every replica steps to the same weights, bit for
+ *     bit, and the result equals a single process that computes the R slices one after another and
+ *     sums them the same way ({@link #inOneProcess}).</li>
+ * <li>The combined values are written back into the gradients, and every rank takes rank 0's
+ *     buffers; the trainer then steps.</li>
  * </ol>
  *
- * <p>Non-trainable buffers (BatchNorm's running statistics) follow rank 0's slice: each rank updates
- * its own from its slice, but only rank 0's are ever read (rank 0 evaluates and checkpoints, and
- * {@link #broadcastFromRoot} sends them with the weights). In one process the buffers are set back
- * to their values after slice 0, which gives the same.
+ * <p>Buffers follow rank 0's slice, as with PyTorch's DistributedDataParallel, which broadcasts
+ * rank 0's buffers before every forward pass: every rank starts each step with the same buffers
+ * (a model may read them while training, not only when evaluating), updates them from its own
+ * slice, and ends the step with rank 0's. In one process each slice starts from the buffers the
+ * step started with, and the step ends with those slice 0 left.
  *
  * <p>Traffic: each rank contributes {@code 4 * length} bytes per step ({@link #lastStepBytes()}),
- * where length is K + the DENSE entries + 1 for NanoAdam and N + 1 otherwise; an allgather delivers
+ * where length is K + the DENSE entries + 1 + the buffers for NanoAdam and N + 1 + the buffers
+ * otherwise; an allgather delivers
  * {@code R - 1} such contributions to every rank. Allocation: the workspaces grow when the packed
  * length grows (a refresh at a higher density); otherwise a step allocates nothing here.
  */
@@ -57,10 +61,11 @@ public final class DataParallel implements GradientSource {
     private final Parameter[] dense;      // [NanoAdam's DENSE tensors]
     private final Parameter[] all;        // [every parameter the optimizer steps]
     private final float[][] buffers;      // [model buffers]: the live arrays
-    private final float[][] savedBuffers; // [model buffers]: their values after slice 0 (one process only)
+    private final float[][] stepStart;    // [model buffers]: their values when the step started (one process only)
     private final List<Parameter> weights; // the model's parameters, for broadcasts
     private final int denseLength;
     private final int allLength;
+    private final int bufferLength;
 
     // Workspaces, grown to the largest packed length seen.
     private float[] gathered = new float[0];                // [replicas * length]: each rank's packed values, rank after rank
@@ -91,10 +96,13 @@ public final class DataParallel implements GradientSource {
         this.allLength = length(all);
         List<float[]> live = new ArrayList<>(model.buffers().values());
         this.buffers = live.toArray(new float[0][]);
-        this.savedBuffers = new float[buffers.length][];
+        this.stepStart = new float[buffers.length][];
+        long b = 0;
         for (int i = 0; i < buffers.length; i++) {
-            savedBuffers[i] = new float[buffers[i].length];
+            stepStart[i] = new float[buffers[i].length];
+            b += buffers[i].length;
         }
+        this.bufferLength = Math.toIntExact(b);
         this.weights = model.parameters();
     }
 
@@ -149,24 +157,18 @@ public final class DataParallel implements GradientSource {
         if (masked) {
             nanoAdam.refreshNow();
         }
-        int length = (masked ? nanoAdam.maskedGradientLength() + denseLength : allLength) + 1;
+        int values = (masked ? nanoAdam.maskedGradientLength() + denseLength : allLength) + 1;   // gradients and loss
+        int length = values + bufferLength;
         ensureCapacity(length);
         int per = batch.size() / replicas;
         int first = mpi == null ? 0 : rank;
         int end = mpi == null ? replicas : rank + 1;
         for (int r = first; r < end; r++) {
+            if (mpi == null && replicas > 1) {
+                copyBuffers(r == 0, stepStart);   // save them before slice 0, restore them before the others
+            }
             float loss = model.lossAndGradients(slice(batch, r, per));
-            if (mpi == null && r == 0 && replicas > 1) {
-                for (int i = 0; i < buffers.length; i++) {
-                    System.arraycopy(buffers[i], 0, savedBuffers[i], 0, buffers[i].length);
-                }
-            }
-            pack(masked, r * length, length, loss);
-        }
-        if (mpi == null && replicas > 1) {
-            for (int i = 0; i < buffers.length; i++) {
-                System.arraycopy(savedBuffers[i], 0, buffers[i], 0, buffers[i].length);
-            }
+            pack(masked, r * length, values, loss);
         }
         if (mpi != null && replicas > 1) {
             long start = System.nanoTime();
@@ -175,13 +177,24 @@ public final class DataParallel implements GradientSource {
             MemorySegment.copy(receive, ValueLayout.JAVA_FLOAT, 0, gathered, 0, replicas * length);
             exchangeNanos += System.nanoTime() - start;
         }
-        combine(length);
-        unpack(masked);
+        combine(values, length);
+        unpack(masked, values);
         steps++;
         lastStepBytes = 4L * length;
         bytesSent += mpi == null ? 0 : lastStepBytes;
         lastStepMasked = masked;
-        return gathered[length - 1];
+        return gathered[values - 1];
+    }
+
+    /** {@code save}: buffers to {@code to}; else {@code to} back into the buffers. */
+    private void copyBuffers(boolean save, float[][] to) {
+        for (int i = 0; i < buffers.length; i++) {
+            if (save) {
+                System.arraycopy(buffers[i], 0, to[i], 0, buffers[i].length);
+            } else {
+                System.arraycopy(to[i], 0, buffers[i], 0, buffers[i].length);
+            }
+        }
     }
 
     /** Slice {@code r} of {@code batch}: examples {@code [r*per, (r+1)*per)}, copied into a reused batch. */
@@ -211,7 +224,8 @@ public final class DataParallel implements GradientSource {
         return s;
     }
 
-    private void pack(boolean masked, int offset, int length, float loss) {
+    /** Packs gradients, loss and buffers at {@code gathered[offset..)}; the first {@code values} are gradients and loss. */
+    private void pack(boolean masked, int offset, int values, float loss) {
         int j = offset;
         if (masked) {
             nanoAdam.readMaskedGradients(gathered, j);
@@ -226,17 +240,24 @@ public final class DataParallel implements GradientSource {
                 j += p.size();
             }
         }
-        gathered[j] = loss;
-        assert j == offset + length - 1;
+        gathered[j++] = loss;
+        assert j == offset + values;
+        for (float[] b : buffers) {
+            System.arraycopy(b, 0, gathered, j, b.length);
+            j += b.length;
+        }
     }
 
-    /** {@code gathered[i] = ((v_0 + v_1) + ... + v_{R-1}) / R}, rank after rank, in float32. */
-    private void combine(int length) {
+    /**
+     * {@code gathered[i] = ((v_0 + v_1) + ... + v_{R-1}) / R} for the first {@code values} entries
+     * (gradients and loss), rank after rank, in float32; rank 0's buffers stay where they are.
+     */
+    private void combine(int values, int length) {
         if (replicas == 1) {
             return;
         }
         float count = replicas;
-        for (int i = 0; i < length; i++) {
+        for (int i = 0; i < values; i++) {
             float sum = gathered[i];
             for (int r = 1; r < replicas; r++) {
                 sum += gathered[r * length + i];
@@ -245,7 +266,8 @@ public final class DataParallel implements GradientSource {
         }
     }
 
-    private void unpack(boolean masked) {
+    /** Writes the combined gradients back, and rank 0's buffers into the model's. */
+    private void unpack(boolean masked, int values) {
         int j = 0;
         if (masked) {
             nanoAdam.writeMaskedGradients(gathered, 0);
@@ -259,6 +281,11 @@ public final class DataParallel implements GradientSource {
                 System.arraycopy(gathered, j, p.grad(), 0, p.size());
                 j += p.size();
             }
+        }
+        j = values;
+        for (float[] b : buffers) {
+            System.arraycopy(gathered, j, b, 0, b.length);
+            j += b.length;
         }
     }
 
@@ -346,7 +373,7 @@ public final class DataParallel implements GradientSource {
 
     /** The bytes a rank would contribute per step if every entry were exchanged (AdamW's traffic). */
     public long wholeStepBytes() {
-        return 4L * (allLength + 1);
+        return 4L * (allLength + 1 + bufferLength);
     }
 
     /** One line: ranks, bytes per step per rank against every entry, mean exchange time. */

@@ -24,12 +24,12 @@ import java.util.function.BiFunction;
 
 /**
  * The training run both sides of the two-rank tests make: a narrow ResNet (BatchNorm included) on
- * the Fashion-MNIST excerpt, batches of 32, 12 steps, with one of three optimizers. The same
+ * the Fashion-MNIST excerpt, batches of 32, 8 steps, with one of three optimizers. The same
  * code runs in each rank of an MPI job and in the test's own JVM.
  */
 final class Training {
     static final List<String> OPTIMIZERS = List.of("nanoadam", "nanoadam-large-gradient", "adamw");
-    static final int STEPS = 12;
+    static final int STEPS = 8;
     static final int BATCH = 32;
 
     private Training() {
