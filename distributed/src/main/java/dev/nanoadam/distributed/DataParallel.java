@@ -361,7 +361,10 @@ public final class DataParallel implements GradientSource {
         return bytesSent;
     }
 
-    /** Nanoseconds spent in the exchanges so far (staging and {@code MPI_Allgather}). */
+    /**
+     * Nanoseconds spent in the exchanges so far (staging and {@code MPI_Allgather}), including the
+     * wait for the slowest rank to reach it ({@link ExchangeTiming} times the exchange alone).
+     */
     public long exchangeNanos() {
         return exchangeNanos;
     }
@@ -379,7 +382,8 @@ public final class DataParallel implements GradientSource {
     /** One line: ranks, bytes per step per rank against every entry, mean exchange time. */
     public String summary() {
         return String.format(Locale.ROOT, "data-parallel over %d ranks: %,d bytes sent per step per rank (%s), "
-                        + "%,d for every entry (%.3f of it); %.3f ms per step in the exchange (mean of %d steps)",
+                        + "%,d for every entry (%.3f of it); %.3f ms per step in the exchange, waiting for the slowest rank"
+                        + " included (mean of %d steps)",
                 replicas, lastStepBytes, lastStepMasked ? "masked entries and DENSE tensors" : "every entry",
                 wholeStepBytes(), (double) lastStepBytes / wholeStepBytes(),
                 steps == 0 ? 0.0 : exchangeNanos / 1e6 / steps, steps);

@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
  * main class with this JVM's own options, and reports how it ended.
  *
  * <p>The options {@code mpirun} gets are all here ({@link #MPIRUN_OPTIONS}), chosen to work in a
- * container and as root as well as on a workstation.
+ * container and as root as well as on a workstation. Open MPI's {@code mpirun} recognises a
+ * {@code java} command and adds its own Java bindings' library path and class path (the working
+ * directory first) to it; the command's own class path still follows, so this project's classes
+ * load as they do outside MPI.
  */
 public final class MpiRun {
     private MpiRun() {
