@@ -180,6 +180,10 @@ final class FinetuneCommand implements Callable<Integer> {
      * the job fails, says which rank ended it and how to continue from the last checkpoint.
      */
     private Integer launchRanks() throws Exception {
+        if (resume == null && Files.exists(out.resolve(SETTINGS))) {
+            throw new IllegalArgumentException(out + " already holds a fine-tuning run (" + SETTINGS
+                    + "); continue it with --resume " + out + " --ranks " + ranks + " or choose another --out");
+        }
         if (resume == null && batchSize % ranks != 0) {
             throw new IllegalArgumentException("--batch-size " + batchSize + " does not split into --ranks " + ranks
                     + " equal slices");

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code finetune --ranks 2}: a data-parallel run of two MPI ranks on this machine. Rank 1 halted
  * mid-run (as after {@code kill -9}) ends the whole job with one line naming the rank, the last
  * checkpoint and the command that continues; continued with {@code --resume DIR --ranks 2}, the run
- * ends with the weights, bit for bit, of a two-rank run never stopped. Fails without Open MPI unless
+ * ends with the weights, bit for bit, of a two-rank run never stopped; one process continues the
+ * same checkpoint too. Fails without Open MPI unless
  * {@code -Dnanoadam.mpi=off}.
  */
 class FinetuneRanksTest {
@@ -75,6 +76,14 @@ class FinetuneRanksTest {
         Object manifest = Json.parse(Files.readString(halted.resolve("checkpoint/checkpoint.json"), StandardCharsets.UTF_8));
         assertEquals(10L, ((Map<?, ?>) manifest).get("step"));
 
+        // The checkpoint does not depend on the number of ranks: one process continues it too.
+        Path copy = dir.resolve("copy");
+        copyTree(halted, copy);
+        Cli.Result alone = Cli.run("finetune", "--resume", copy.toString(), "--ranks", "1");
+        assertEquals(0, alone.status(), alone.toString());
+        assertTrue(alone.out().contains("resumed nanoadam at step 10 of 40"), alone.out());
+        assertTrue(Files.exists(copy.resolve("model.safetensors")));
+
         Cli.Result resumed = Cli.run("finetune", "--resume", halted.toString(), "--ranks", "2");
         assertEquals(0, resumed.status(), resumed.toString());
         assertTrue(resumed.out().contains("resumed nanoadam at step 10 of 40 on 2 ranks"), resumed.out());
@@ -83,6 +92,14 @@ class FinetuneRanksTest {
         assertEquals(expected.keySet(), actual.keySet());
         for (String name : expected.keySet()) {
             Compare.exact("resumed 2-rank run: " + name, expected.get(name), actual.get(name));
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, to.resolve(from.relativize(p).toString()));
+            }
         }
     }
 
