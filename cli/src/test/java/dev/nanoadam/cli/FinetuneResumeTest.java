@@ -158,7 +158,7 @@ class FinetuneResumeTest {
 
         Cli.Result withLr = Cli.run("finetune", "--resume", out.toString(), "--lr", "0.1");
         assertEquals(1, withLr.status());
-        assertTrue(withLr.err().contains("only --backend may be given with it, not --lr"), withLr.err());
+        assertTrue(withLr.err().contains("only --backend and --ranks may be given with it, not --lr"), withLr.err());
 
         Cli.Result finished = Cli.run("finetune", "--resume", out.toString(), "--backend", "cpu-scalar");
         assertEquals(0, finished.status(), finished.toString());

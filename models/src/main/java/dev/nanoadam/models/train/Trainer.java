@@ -31,7 +31,7 @@ import java.util.zip.CRC32;
  *
  * <p>One step, in this order: set each optimizer's learning rate from the schedule (if any);
  * take the next batch; {@link Classifier#lossAndGradients} (which zeroes and fills every
- * gradient); {@link Optimizer#step()} on each optimizer in the order given; notify listeners.
+ * gradient; or the builder's {@link GradientSource}); {@link Optimizer#step()} on each optimizer in the order given; notify listeners.
  * NanoAdam updates both parameter groups itself, so a single optimizer is the usual case. After
  * warm-up (the loader's buffers, the model's workspaces) a step allocates nothing here.
  *
@@ -75,6 +75,7 @@ public final class Trainer {
     private final List<Optimizer> optimizers;
     private final double[] baseLearningRates;      // [optimizers]: rate of each when training started
     private final LearningRateSchedule schedule;   // null: rates are left alone
+    private final GradientSource gradients;
     private final List<TrainingListener> listeners;
     private final long evaluateEvery;
     private final Dataset evaluationData;
@@ -96,6 +97,7 @@ public final class Trainer {
             baseLearningRates[i] = optimizers.get(i).learningRate();
         }
         this.schedule = b.schedule;
+        this.gradients = b.gradients;
         this.listeners = List.copyOf(b.listeners);
         this.evaluateEvery = b.evaluateEvery;
         this.evaluationData = b.evaluationData;
@@ -115,6 +117,7 @@ public final class Trainer {
         private final BatchLoader loader;
         private final List<Optimizer> optimizers = new ArrayList<>();
         private LearningRateSchedule schedule;
+        private GradientSource gradients = Classifier::lossAndGradients;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private long evaluateEvery;
         private Dataset evaluationData;
@@ -138,6 +141,15 @@ public final class Trainer {
         /** Sets every optimizer's rate before each step from its base rate; without one, rates are left alone. */
         public Builder schedule(LearningRateSchedule s) {
             this.schedule = Objects.requireNonNull(s, "schedule");
+            return this;
+        }
+
+        /**
+         * Where each step's loss and gradients come from (default: {@link Classifier#lossAndGradients}
+         * on the batch); data-parallel training combines several replicas' gradients here.
+         */
+        public Builder gradients(GradientSource source) {
+            this.gradients = Objects.requireNonNull(source, "source");
             return this;
         }
 
@@ -205,7 +217,7 @@ public final class Trainer {
             }
         }
         Batch batch = loader.next();
-        float loss = model.lossAndGradients(batch);
+        float loss = gradients.lossAndGradients(model, batch);
         for (int i = 0; i < optimizers.size(); i++) {
             optimizers.get(i).step();
         }
