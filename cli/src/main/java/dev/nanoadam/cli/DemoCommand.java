@@ -97,6 +97,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = Console.system();
+        options.checkBackend();   // an unknown or unavailable backend is named before the optimizers are checked against it
         List<OptimizerSpec> specs = new ArrayList<>();
         for (OptimizerSpec.Kind kind : OptimizerSpec.parseKinds(optimizers, "--optimizer")) {
             switch (kind) {
@@ -122,7 +123,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         FineTuning.Settings settings = options.fineTuning(steps, batchSize);
         ModelFactory factory = options.modelFactory();
-        options.checkBackend();
         Tasks tasks = options.loadTasks();
         Files.createDirectories(out);
         long start = System.nanoTime();

@@ -48,6 +48,7 @@ class BadOptionsTest {
                 "--optimizer: unknown optimizer 'sgd'; known: nanoadam, adamw, adamw8bit, galore, microadam");
         refused(run("demo", base, "--optimizer", "adamw,microadam,adamw"), "--optimizer names 'adamw' twice");
         refused(run("demo", base, "--optimizer", "adamw,", "--steps", "1"), "--optimizer: empty optimizer name in 'adamw,'");
+        refused(run("demo", base, "--backend", "cpu-scalar"), "adamw8bit runs only on the cpu backend, not on 'cpu-scalar'");
         refused(run("demo", base, "--lr-galore", "0"), "learning rate must be a positive number, got 0.0");
         refused(run("finetune", base, "--final-density", "0.01"), "--final-density needs --density-interval");
         refused(run("analyze", base, "--top", "2"), "--top and --bottom must be in (0, 1]");

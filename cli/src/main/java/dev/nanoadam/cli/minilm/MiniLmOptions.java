@@ -95,6 +95,10 @@ public record MiniLmOptions(List<String> classes, int maxPerClass, double heldOu
         require(!optimizers.isEmpty() && OPTIMIZER_NAMES.containsAll(optimizers)
                 && optimizers.stream().distinct().count() == optimizers.size(), "optimizers", optimizers,
                 "a non-empty list of distinct names from " + OPTIMIZER_NAMES);
+        for (String name : optimizers) {
+            require(backend.equals("cpu") || OptimizerSpec.parseKind(name).hasBackends(), "backend", backend,
+                    "cpu for " + name + ", which runs only on the cpu backend");
+        }
         require(driftSentences >= 1, "driftSentences", driftSentences, ">= 1");
         require(driftSeqLen >= 3 && driftSeqLen <= 512, "driftSeqLen", driftSeqLen, "in [3, 512]");
     }
