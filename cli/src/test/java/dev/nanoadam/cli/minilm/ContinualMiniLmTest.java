@@ -139,6 +139,11 @@ class ContinualMiniLmTest {
                 Fixtures.bibleFile()));
         assertTrue(e.getMessage().startsWith("validationFraction = 0.5"), e.getMessage());
 
+        e = assertThrows(IllegalArgumentException.class, () -> new ContinualOptions(TOPICS, CHAPTERS, 30, 0.2, 0.2, 16, 8,
+                6, 6, 3, ContinualOptions.DEFAULT_RATES, List.of("nanoadam", "adamw8bit"), 0.1, 50, "opencl", 5L, out,
+                Fixtures.fortunesDir(), Fixtures.bibleFile()));
+        assertEquals("backend = opencl: must be cpu for adamw8bit, which runs only on the cpu backend", e.getMessage());
+
         ContinualOptions exodus = new ContinualOptions(TOPICS, List.of("Ge", "Exo"), 30, 0.2, 0.2, 16, 8, 6, 6, 3,
                 ContinualOptions.DEFAULT_RATES, List.of("adamw"), 0.1, 50, "cpu", 5L, out, Fixtures.fortunesDir(),
                 Fixtures.bibleFile());
