@@ -26,13 +26,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code nanoadam demo}: the paper's continual-learning experiment (Table 4 and Table 5) at small
- * scale: pretrain on task 1, fine-tune on task 2 with NanoAdam and with AdamW from the same
- * weights on the same batches, and report accuracy on both tasks, forgetting, backbone shift and
- * memory.
+ * scale: pretrain on task 1, fine-tune on task 2 with each optimizer asked for (NanoAdam and the
+ * paper's baselines AdamW, AdamW8bit, GaLore, MicroAdam) from the same weights on the same batches,
+ * and report accuracy on both tasks, forgetting, backbone shift and memory.
  */
 @Command(name = "demo", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Continual learning on Fashion-MNIST: pretrain a ResNet on classes 0-4 (cached), fine-tune it on "
-            + "classes 5-9 with NanoAdam and with AdamW, and compare what each forgets, moves and keeps in memory.",
+            + "classes 5-9 with NanoAdam, AdamW, AdamW8bit, GaLore and MicroAdam, and compare what each forgets, "
+            + "moves and keeps in memory.",
             "Writes results.json, config.json, curves.csv, accuracy.png and summary.png to --out."})
 final class DemoCommand implements Callable<Integer> {
     @Mixin
@@ -46,13 +47,30 @@ final class DemoCommand implements Callable<Integer> {
             description = "fine-tuning batch size (default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--lr-nanoadam", paramLabel = "LR", defaultValue = "5e-3",
+    @Option(names = "--optimizer", paramLabel = "LIST", defaultValue = "nanoadam,adamw,adamw8bit,galore,microadam",
+            description = "optimizers to run, in this order: nanoadam, adamw, adamw8bit, galore, microadam "
+                + "(default: ${DEFAULT-VALUE})")
+    List<String> optimizers;
+
+    @Option(names = "--lr-nanoadam", paramLabel = "LR", defaultValue = ExperimentOptions.LR_NANOADAM,
             description = "NanoAdam's learning rate (default: ${DEFAULT-VALUE})")
     double lrNanoAdam;
 
-    @Option(names = "--lr-adamw", paramLabel = "LR", defaultValue = "1e-3",
+    @Option(names = "--lr-adamw", paramLabel = "LR", defaultValue = ExperimentOptions.LR_ADAMW,
             description = "AdamW's learning rate (default: ${DEFAULT-VALUE})")
     double lrAdamW;
+
+    @Option(names = "--lr-adamw8bit", paramLabel = "LR", defaultValue = ExperimentOptions.LR_ADAMW8BIT,
+            description = "AdamW8bit's learning rate (default: ${DEFAULT-VALUE})")
+    double lrAdamW8bit;
+
+    @Option(names = "--lr-galore", paramLabel = "LR", defaultValue = ExperimentOptions.LR_GALORE,
+            description = "GaLore's learning rate (default: ${DEFAULT-VALUE})")
+    double lrGaLore;
+
+    @Option(names = "--lr-microadam", paramLabel = "LR", defaultValue = ExperimentOptions.LR_MICROADAM,
+            description = "MicroAdam's learning rate (default: ${DEFAULT-VALUE})")
+    double lrMicroAdam;
 
     @Option(names = "--density", paramLabel = "K", defaultValue = "0.05",
             description = "fraction of each chunk NanoAdam updates (default: ${DEFAULT-VALUE})")
@@ -72,9 +90,6 @@ final class DemoCommand implements Callable<Integer> {
                 + "does not land on the first timed run (default: ${DEFAULT-VALUE})")
     int warmupSteps;
 
-    @Option(names = "--no-adamw", description = "skip the AdamW run")
-    boolean noAdamW;
-
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "nanoadam-out",
             description = "output directory (default: ./${DEFAULT-VALUE})")
     Path out;
@@ -82,13 +97,22 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Console console = Console.system();
+        options.checkBackend();   // an unknown or unavailable backend is named before the optimizers are checked against it
         List<OptimizerSpec> specs = new ArrayList<>();
-        for (String c : criteria) {
-            Criterion criterion = OptimizerSpec.parseCriterion(c);
-            specs.add(OptimizerSpec.nanoadam(lrNanoAdam, density, maskInterval, criterion, options.backend, options.seed));
-        }
-        if (!noAdamW) {
-            specs.add(OptimizerSpec.adamw(lrAdamW, options.backend));
+        for (OptimizerSpec.Kind kind : OptimizerSpec.parseKinds(optimizers, "--optimizer")) {
+            switch (kind) {
+                case NANOADAM -> {
+                    for (String c : criteria) {
+                        Criterion criterion = OptimizerSpec.parseCriterion(c);
+                        specs.add(OptimizerSpec.nanoadam(lrNanoAdam, density, maskInterval, criterion, options.backend,
+                                options.seed));
+                    }
+                }
+                case ADAMW -> specs.add(OptimizerSpec.adamw(lrAdamW, options.backend));
+                case ADAMW8BIT -> specs.add(OptimizerSpec.baseline(kind, lrAdamW8bit, options.backend));
+                case GALORE -> specs.add(OptimizerSpec.baseline(kind, lrGaLore, options.backend));
+                case MICROADAM -> specs.add(OptimizerSpec.baseline(kind, lrMicroAdam, options.backend));
+            }
         }
         for (int i = 0; i < specs.size(); i++) {
             for (int j = 0; j < i; j++) {
@@ -99,7 +123,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         FineTuning.Settings settings = options.fineTuning(steps, batchSize);
         ModelFactory factory = options.modelFactory();
-        options.checkBackend();
         Tasks tasks = options.loadTasks();
         Files.createDirectories(out);
         long start = System.nanoTime();

@@ -22,6 +22,24 @@ import picocli.CommandLine.Option;
  * pretraining unless told otherwise.
  */
 final class ExperimentOptions {
+    /** The demo's learning rates (docs/DEMO.md gives the sweep each comes from). */
+    static final String LR_NANOADAM = "5e-3";
+    static final String LR_ADAMW = "1e-3";
+    static final String LR_ADAMW8BIT = "1e-3";
+    static final String LR_GALORE = "1e-3";
+    static final String LR_MICROADAM = "1e-3";
+
+    /** The demo's learning rate of {@code kind}, which {@code finetune} takes by default too. */
+    static double demoLearningRate(dev.nanoadam.cli.experiment.OptimizerSpec.Kind kind) {
+        return Double.parseDouble(switch (kind) {
+            case NANOADAM -> LR_NANOADAM;
+            case ADAMW -> LR_ADAMW;
+            case ADAMW8BIT -> LR_ADAMW8BIT;
+            case GALORE -> LR_GALORE;
+            case MICROADAM -> LR_MICROADAM;
+        });
+    }
+
     /** Default model: sized so that the whole demo runs in a few minutes on two cores. */
     static final String DEFAULT_MODEL = "resnet";
 

@@ -65,11 +65,13 @@ final class FinetuneCommand implements Callable<Integer> {
     ExperimentOptions options;
 
     @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = "nanoadam",
-            description = "nanoadam or adamw (default: ${DEFAULT-VALUE})")
+            description = "nanoadam, adamw, adamw8bit, galore or microadam (default: ${DEFAULT-VALUE})")
     String optimizer;
 
     @Option(names = "--lr", paramLabel = "LR",
-            description = "learning rate (default: 5e-3 for nanoadam, 1e-3 for adamw, as the demo)")
+            description = "learning rate (default: the demo's rate of the optimizer: nanoadam " + ExperimentOptions.LR_NANOADAM
+                + ", adamw " + ExperimentOptions.LR_ADAMW + ", adamw8bit " + ExperimentOptions.LR_ADAMW8BIT + ", galore "
+                + ExperimentOptions.LR_GALORE + ", microadam " + ExperimentOptions.LR_MICROADAM + ")")
     Double lr;
 
     @Option(names = "--density", paramLabel = "K", defaultValue = "0.05",
@@ -216,17 +218,25 @@ final class FinetuneCommand implements Callable<Integer> {
     }
 
     private OptimizerSpec optimizerSpec() {
-        String name = optimizer.toLowerCase(Locale.ROOT);
+        if (optimizer.contains(",")) {
+            throw new IllegalArgumentException("--optimizer " + optimizer + ": finetune runs one optimizer per output "
+                    + "directory; 'nanoadam demo --optimizer LIST' compares several");
+        }
+        OptimizerSpec.Kind kind;
+        try {
+            kind = OptimizerSpec.parseKind(optimizer);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--optimizer: " + e.getMessage());
+        }
         if (finalDensity != null && densityInterval == 0) {
             throw new IllegalArgumentException("--final-density needs --density-interval D > 0 (the schedule's update interval)");
         }
-        return switch (name) {
-            case "nanoadam" -> new OptimizerSpec(OptimizerSpec.Kind.NANOADAM, lr == null ? 5e-3 : lr, density,
-                    finalDensity == null ? density : finalDensity, densityInterval, maskInterval,
-                    OptimizerSpec.parseCriterion(criterion), options.backend, options.seed);
-            case "adamw" -> OptimizerSpec.adamw(lr == null ? 1e-3 : lr, options.backend);
-            default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'; known: nanoadam, adamw");
-        };
+        double rate = lr == null ? ExperimentOptions.demoLearningRate(kind) : lr;
+        if (kind == OptimizerSpec.Kind.NANOADAM) {
+            return new OptimizerSpec(kind, rate, density, finalDensity == null ? density : finalDensity, densityInterval,
+                    maskInterval, OptimizerSpec.parseCriterion(criterion), options.backend, options.seed);
+        }
+        return OptimizerSpec.baseline(kind, rate, options.backend);
     }
 
     private Integer train(Path dir, OptimizerSpec opt, boolean resuming, Mpi mpi) throws Exception {

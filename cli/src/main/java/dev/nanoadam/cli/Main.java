@@ -1,5 +1,6 @@
 package dev.nanoadam.cli;
 
+import dev.nanoadam.cli.minilm.ContinualMiniLmCommand;
 import dev.nanoadam.cli.minilm.FinetuneMiniLmCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "NanoAdam: fine-tune only the smallest weights.",
         subcommands = {DemoCommand.class, FinetuneCommand.class, AnalyzeCommand.class, ModelsCommand.class,
             InspectCommand.class, EmbedCommand.class, MemoryCommand.class, TrafficCommand.class, FinetuneMiniLmCommand.class,
-            ConformanceCommand.class,
+            ContinualMiniLmCommand.class, ConformanceCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

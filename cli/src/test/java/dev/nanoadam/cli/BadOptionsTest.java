@@ -39,7 +39,17 @@ class BadOptionsTest {
         refused(run("demo", base, "--classes", "0-4"), "class 0 is in both tasks");
         refused(run("demo", base, "--classes", "5-10"), "class 10 is outside [0, 10)");
         refused(run("demo", base, "--data", "cifar"), "unknown data set 'cifar'; known: fashion-mnist, mnist");
-        refused(run("finetune", base, "--optimizer", "sgd"), "unknown optimizer 'sgd'; known: nanoadam, adamw");
+        refused(run("finetune", base, "--optimizer", "sgd"),
+                "--optimizer: unknown optimizer 'sgd'; known: nanoadam, adamw, adamw8bit, galore, microadam");
+        refused(run("finetune", base, "--optimizer", "adamw,galore"), "finetune runs one optimizer per output directory");
+        refused(run("finetune", base, "--optimizer", "galore", "--backend", "cpu-scalar"),
+                "galore runs only on the cpu backend, not on 'cpu-scalar'");
+        refused(run("demo", base, "--optimizer", "adamw,sgd"),
+                "--optimizer: unknown optimizer 'sgd'; known: nanoadam, adamw, adamw8bit, galore, microadam");
+        refused(run("demo", base, "--optimizer", "adamw,microadam,adamw"), "--optimizer names 'adamw' twice");
+        refused(run("demo", base, "--optimizer", "adamw,", "--steps", "1"), "--optimizer: empty optimizer name in 'adamw,'");
+        refused(run("demo", base, "--backend", "cpu-scalar"), "adamw8bit runs only on the cpu backend, not on 'cpu-scalar'");
+        refused(run("demo", base, "--lr-galore", "0"), "learning rate must be a positive number, got 0.0");
         refused(run("finetune", base, "--final-density", "0.01"), "--final-density needs --density-interval");
         refused(run("analyze", base, "--top", "2"), "--top and --bottom must be in (0, 1]");
         refused(Cli.run("demo", "--model", "alexnet", "--out", out), "unknown model 'alexnet'; available: [");

@@ -24,7 +24,7 @@ class DemoCommandTest {
     static String[] tiny(Path dir, String... more) {
         String[] base = {"demo", "--model", MODEL, "--pretrain-steps", "60", "--steps", "40", "--eval-every", "20",
             "--curve-examples", "200", "--data-dir", Fixtures.fashionMnistDir().toString(), "--cache-dir", dir.resolve("cache").toString(),
-            "--out", dir.resolve("out").toString()};
+            "--out", dir.resolve("out").toString(), "--optimizer", "nanoadam,adamw"};
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(more, 0, all, base.length, more.length);
@@ -76,7 +76,21 @@ class DemoCommandTest {
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().contains("ResNet-8 (BasicBlocks 1-1-1, widths 4-8-16)"), r.out());
         List<Map<String, Object>> runs = runs(dir.resolve("out/results.json"));
-        assertEquals(List.of("nanoadam", "adamw"), runs.stream().map(m -> m.get("optimizer")).toList());
+        // every optimizer by default, in the documented order, from the same pretraining
+        assertEquals(List.of("nanoadam", "adamw", "adamw8bit", "galore", "microadam"),
+                runs.stream().map(m -> m.get("optimizer")).toList());
+        for (String label : List.of("nanoadam", "adamw", "adamw8bit", "galore", "microadam")) {
+            assertTrue(Files.readString(dir.resolve("out/curves.csv")).contains("\n" + label + ",10,"), label + " has a curve");
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(label + " ")), label + " is a row of the table: " + r.out());
+        }
+        for (Map<String, Object> run : runs) {
+            assertEquals(runs.get(0).get("task1_acc"), run.get("task1_acc"), "the same pretraining for " + run.get("optimizer"));
+        }
+        // At width 4 every tensor has fewer than 4096 entries, so AdamW8bit keeps float32 moments like
+        // AdamW, as bitsandbytes does; MicroAdam keeps a window of 1 % of the gradients and a 4-bit error
+        long adamw = (Long) runs.get(1).get("state_bytes");
+        assertEquals(adamw, runs.get(2).get("state_bytes"), "adamw8bit on tensors below 4096 entries");
+        assertTrue((Long) runs.get(4).get("state_bytes") < adamw / 4, "microadam " + runs.get(4).get("state_bytes") + " vs " + adamw);
         for (Map<String, Object> run : runs) {
             assertRunFields(run);
         }

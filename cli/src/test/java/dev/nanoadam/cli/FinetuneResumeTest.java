@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code finetune --resume}: a run halted in another JVM at a set point (no shutdown hook, nothing
@@ -65,6 +67,13 @@ class FinetuneResumeTest {
     @Test
     void haltedWhileWritingACheckpointAndResumedEqualsUninterrupted(@TempDir Path dir) throws Exception {
         haltResumeCompare(dir, "resnet:width=4", "nanoadam", 60, 32, "checkpoint:20", 20, true);
+    }
+
+    /** The paper's other baselines resume bit-identically through the same checkpoints as NanoAdam and AdamW. */
+    @ParameterizedTest
+    @ValueSource(strings = {"adamw8bit", "galore", "microadam"})
+    void everyBaselineHaltedAndResumedEqualsUninterrupted(String optimizer, @TempDir Path dir) throws Exception {
+        haltResumeCompare(dir, "tiny-mlp:hidden=32", optimizer, 40, 32, "step:25", 20, false);
     }
 
     /**

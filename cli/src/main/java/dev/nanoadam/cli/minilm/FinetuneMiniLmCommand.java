@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "finetune-minilm", mixinStandardHelpOptions = true,
         description = {"Fine-tune the pretrained sentence encoder all-MiniLM-L6-v2 with a classification head on "
-                + "fortune topics (Debian 'fortunes'), with NanoAdam and with AdamW on the same budget.",
+                + "fortune topics (Debian 'fortunes'), with NanoAdam and AdamW (or any of AdamW8bit, GaLore, MicroAdam) on the same budget.",
                 "Reports held-out accuracy, encoder drift (cosine of King James verse embeddings before and after), "
                 + "optimizer state bytes, peak heap and time; writes minilm-results.json and two PNG plots."})
 public final class FinetuneMiniLmCommand implements Callable<Integer> {
@@ -44,10 +44,19 @@ public final class FinetuneMiniLmCommand implements Callable<Integer> {
     int warmup = D.warmupSteps();
 
     @Option(names = "--nanoadam-lr", paramLabel = "LR", description = "NanoAdam's peak learning rate (default: ${DEFAULT-VALUE})")
-    double nanoAdamLr = D.nanoAdamLr();
+    double nanoAdamLr = D.learningRate("nanoadam");
 
     @Option(names = "--adamw-lr", paramLabel = "LR", description = "AdamW's peak learning rate (default: ${DEFAULT-VALUE})")
-    double adamwLr = D.adamwLr();
+    double adamwLr = D.learningRate("adamw");
+
+    @Option(names = "--adamw8bit-lr", paramLabel = "LR", description = "AdamW8bit's peak learning rate (default: ${DEFAULT-VALUE})")
+    double adamw8bitLr = D.learningRate("adamw8bit");
+
+    @Option(names = "--galore-lr", paramLabel = "LR", description = "GaLore's peak learning rate (default: ${DEFAULT-VALUE})")
+    double galoreLr = D.learningRate("galore");
+
+    @Option(names = "--microadam-lr", paramLabel = "LR", description = "MicroAdam's peak learning rate (default: ${DEFAULT-VALUE})")
+    double microAdamLr = D.learningRate("microadam");
 
     @Option(names = "--density", paramLabel = "K", description = "NanoAdam's density (default: ${DEFAULT-VALUE})")
     double density = D.density();
@@ -58,8 +67,8 @@ public final class FinetuneMiniLmCommand implements Callable<Integer> {
     @Option(names = "--weight-decay", paramLabel = "WD", description = "decoupled weight decay (default: ${DEFAULT-VALUE})")
     double weightDecay = D.weightDecay();
 
-    @Option(names = "--optimizers", split = ",", paramLabel = "NAME,...",
-            description = "which to run, from nanoadam, adamw (default: ${DEFAULT-VALUE})")
+    @Option(names = {"--optimizer", "--optimizers"}, split = ",", paramLabel = "NAME,...",
+            description = "which to run, in this order, from nanoadam, adamw, adamw8bit, galore, microadam (default: ${DEFAULT-VALUE})")
     List<String> optimizers = D.optimizers();
 
     @Option(names = "--drift-verses", paramLabel = "N", description = "King James verses for drift (default: ${DEFAULT-VALUE})")
@@ -82,8 +91,8 @@ public final class FinetuneMiniLmCommand implements Callable<Integer> {
 
     /** The options given on the command line, checked. */
     public MiniLmOptions options() {
-        return new MiniLmOptions(classes, maxPerClass, heldOut, seqLen, batchSize, steps, evalEvery, warmup, nanoAdamLr,
-                adamwLr, density, maskInterval, weightDecay, optimizers, driftVerses, D.driftSeqLen(), backend, seed, out,
+        return new MiniLmOptions(classes, maxPerClass, heldOut, seqLen, batchSize, steps, evalEvery, warmup,
+                MiniLmOptions.rates(nanoAdamLr, adamwLr, adamw8bitLr, galoreLr, microAdamLr), density, maskInterval, weightDecay, optimizers, driftVerses, D.driftSeqLen(), backend, seed, out,
                 fortunesDir, bible);
     }
 

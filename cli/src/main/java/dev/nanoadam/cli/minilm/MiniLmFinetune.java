@@ -1,8 +1,8 @@
 package dev.nanoadam.cli.minilm;
 
+import dev.nanoadam.Criterion;
 import dev.nanoadam.cli.experiment.HeapPeak;
-import dev.nanoadam.AdamW;
-import dev.nanoadam.NanoAdam;
+import dev.nanoadam.cli.experiment.OptimizerSpec;
 import dev.nanoadam.Optimizer;
 import dev.nanoadam.Parameter;
 import dev.nanoadam.models.Batch;
@@ -28,7 +28,7 @@ import java.util.Map;
 
 /**
  * Fine-tunes a pretrained sentence encoder with a classification head on fortune topics, once
- * with NanoAdam and once with AdamW under the same budget, and measures what the paper cares
+ * per optimizer asked for (NanoAdam and AdamW by default; AdamW8bit, GaLore, MicroAdam) under the same budget, and measures what the paper cares
  * about: held-out accuracy, how far the encoder drifted from what it was (the text analogue of
  * forgetting), optimizer state bytes, heap and time.
  *
@@ -60,7 +60,7 @@ public final class MiniLmFinetune {
     /**
      * What one optimizer's run measured.
      *
-     * @param optimizer         {@code nanoadam} or {@code adamw}
+     * @param optimizer         the optimizer's name, e.g. {@code nanoadam} or {@code adamw}
      * @param learningRate      peak learning rate
      * @param accuracy          held-out accuracy after the last step
      * @param evalSteps         steps at which held-out accuracy was measured (0 first)
@@ -166,7 +166,7 @@ public final class MiniLmFinetune {
         HeapPeak.reset();
         long start = System.nanoTime();
         TextClassifier model = encoder.newClassifier(task.classNames().size(), o.seed());
-        double lr = name.equals("nanoadam") ? o.nanoAdamLr() : o.adamwLr();
+        double lr = o.learningRate(name);
         try (Optimizer opt = optimizer(name, model, o)) {
             float[] losses = new float[o.steps()];
             Trainer trainer = Trainer.builder(model, new BatchLoader(task.train(), o.batchSize(), true, o.seed(), true))
@@ -184,7 +184,7 @@ public final class MiniLmFinetune {
             double[] evalAccuracy = new double[evaluations];
             int e = 0;
             evalAccuracy[e] = trainer.evaluate(task.heldOut(), EVAL_BATCH).accuracy();
-            log.printf(Locale.ROOT, "%-8s step %4d/%d  held-out accuracy %.4f%n", name, 0, o.steps(), evalAccuracy[e]);
+            log.printf(Locale.ROOT, "%-9s step %4d/%d  held-out accuracy %.4f%n", name, 0, o.steps(), evalAccuracy[e]);
             e++;
             long trainNanos = 0;
             model.train(true);
@@ -196,7 +196,7 @@ public final class MiniLmFinetune {
                     Evaluation ev = trainer.evaluate(task.heldOut(), EVAL_BATCH);
                     evalSteps[e] = step;
                     evalAccuracy[e] = ev.accuracy();
-                    log.printf(Locale.ROOT, "%-8s step %4d/%d  loss %.4f  held-out accuracy %.4f  %.1f s%n", name, step,
+                    log.printf(Locale.ROOT, "%-9s step %4d/%d  loss %.4f  held-out accuracy %.4f  %.1f s%n", name, step,
                             o.steps(), meanLoss(losses, step, o.evaluateEvery()), ev.accuracy(),
                             (System.nanoTime() - start) / 1e9);
                     e++;
@@ -221,15 +221,16 @@ public final class MiniLmFinetune {
     }
 
     private static Optimizer optimizer(String name, TextClassifier model, MiniLmOptions o) {
-        return switch (name) {
-            case "nanoadam" -> NanoAdam.builder().lr(o.nanoAdamLr()).density(o.density()).maskInterval(o.maskInterval())
-                    .weightDecay(o.weightDecay()).backend(o.backend())
-                    .build(model.sparseParameters(), model.denseParameters());
-            case "adamw" -> AdamW.builder().lr(o.adamwLr()).weightDecay(o.weightDecay()).backend(o.backend())
-                    .build(model.parameters());
-            default -> throw new IllegalArgumentException("unknown optimizer '" + name + "'; expected one of "
-                    + MiniLmOptions.OPTIMIZER_NAMES);
-        };
+        return spec(name, o.learningRate(name), o.density(), o.maskInterval(), o.backend(), o.seed())
+                .build(model.parameters(), model.sparseParameters(), model.denseParameters(), o.steps(), o.weightDecay());
+    }
+
+    /** The optimizer {@code name} at {@code lr}; NanoAdam with this density and mask interval. */
+    static OptimizerSpec spec(String name, double lr, double density, int maskInterval, String backend, long seed) {
+        OptimizerSpec.Kind kind = OptimizerSpec.parseKind(name);
+        return kind == OptimizerSpec.Kind.NANOADAM
+                ? OptimizerSpec.nanoadam(lr, density, maskInterval, Criterion.SMALLEST_MAGNITUDE, backend, seed)
+                : OptimizerSpec.baseline(kind, lr, backend);
     }
 
     /** Sentence embeddings of every example of {@code data}, [size, hiddenSize] row-major. */

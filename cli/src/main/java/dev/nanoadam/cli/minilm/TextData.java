@@ -114,7 +114,7 @@ final class TextData {
         return encode(name, 1, texts, zeros, tokenizer, seqLen, new int[1]);
     }
 
-    private static TokenDataset encode(String name, int numClasses, List<String> texts, List<Integer> labels,
+    static TokenDataset encode(String name, int numClasses, List<String> texts, List<Integer> labels,
                                        WordPieceTokenizer tokenizer, int seqLen, int[] truncated) {
         int[] tokens = new int[Math.multiplyExact(texts.size(), seqLen)];
         int[] y = new int[texts.size()];
@@ -130,14 +130,14 @@ final class TextData {
         return new TokenDataset(name, numClasses, seqLen, tokenizer.vocabSize(), tokens, y);
     }
 
-    private static void checkPadding(WordPieceTokenizer tokenizer) {
+    static void checkPadding(WordPieceTokenizer tokenizer) {
         if (tokenizer.padId() != 0) {
             throw new IllegalArgumentException(tokenizer.source() + ": padding id is " + tokenizer.padId()
                     + "; token data sets mask out id 0, so the tokenizer must pad with 0");
         }
     }
 
-    private static <T> void shuffle(List<T> list, SplittableRandom rnd) {
+    static <T> void shuffle(List<T> list, SplittableRandom rnd) {
         for (int i = list.size() - 1; i > 0; i--) {
             int j = rnd.nextInt(i + 1);
             T t = list.get(i);

@@ -17,7 +17,7 @@ final class Corpora {
     /** {@code o} on the fortune files {@code classes} and the verses of the excerpts. */
     static MiniLmOptions onFixtures(MiniLmOptions o, List<String> classes) {
         return new MiniLmOptions(classes, o.maxPerClass(), o.heldOutFraction(), o.seqLen(), o.batchSize(), o.steps(),
-                o.evaluateEvery(), o.warmupSteps(), o.nanoAdamLr(), o.adamwLr(), o.density(), o.maskInterval(),
+                o.evaluateEvery(), o.warmupSteps(), o.learningRates(), o.density(), o.maskInterval(),
                 o.weightDecay(), o.optimizers(), o.driftSentences(), o.driftSeqLen(), o.backend(), o.seed(), o.out(),
                 Fixtures.fortunesDir(), Fixtures.bibleFile());
     }

@@ -69,5 +69,11 @@ class FinetuneMiniLmCommandTest {
         r = Cli.run("finetune-minilm", "--optimizers", "sgd", "--out", out.toString());
         assertEquals(2, r.status());
         assertTrue(r.err().contains("optimizers = [sgd]"), r.err());
+        r = Cli.run("finetune-minilm", "--optimizer", "adamw,galore", "--backend", "cpu-scalar", "--out", out.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("backend = cpu-scalar: must be cpu for galore, which runs only on the cpu backend"), r.err());
+        r = Cli.run("finetune-minilm", "--microadam-lr", "-1", "--out", out.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("microadam learning rate = -1.0: must be finite and > 0"), r.err());
     }
 }

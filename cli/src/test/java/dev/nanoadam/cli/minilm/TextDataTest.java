@@ -31,7 +31,7 @@ class TextDataTest {
     private static MiniLmOptions options(int maxPerClass, int seqLen, long seed) {
         MiniLmOptions d = MiniLmOptions.defaults().withData(maxPerClass, seqLen, 8, 16);
         return new MiniLmOptions(List.of("food", "law", "love"), d.maxPerClass(), 0.25, d.seqLen(), d.batchSize(),
-                d.steps(), d.evaluateEvery(), d.warmupSteps(), d.nanoAdamLr(), d.adamwLr(), d.density(), d.maskInterval(),
+                d.steps(), d.evaluateEvery(), d.warmupSteps(), d.learningRates(), d.density(), d.maskInterval(),
                 d.weightDecay(), d.optimizers(), d.driftSentences(), d.driftSeqLen(), d.backend(), seed, d.out(),
                 Fixtures.fortunesDir(), Fixtures.bibleFile());
     }
@@ -93,7 +93,7 @@ class TextDataTest {
     void missingFortuneFileNamesItsPackage(@TempDir Path empty) {
         MiniLmOptions d = options(10, 16, 0);
         MiniLmOptions o = new MiniLmOptions(d.classes(), d.maxPerClass(), d.heldOutFraction(), d.seqLen(), d.batchSize(),
-                d.steps(), d.evaluateEvery(), d.warmupSteps(), d.nanoAdamLr(), d.adamwLr(), d.density(), d.maskInterval(),
+                d.steps(), d.evaluateEvery(), d.warmupSteps(), d.learningRates(), d.density(), d.maskInterval(),
                 d.weightDecay(), d.optimizers(), d.driftSentences(), d.driftSeqLen(), d.backend(), d.seed(), d.out(),
                 empty, d.bibleFile());
         DatasetNotFoundException e = assertThrows(DatasetNotFoundException.class, () -> TextData.fortuneTopics(o, tokenizer));
@@ -108,10 +108,10 @@ class TextDataTest {
         e = assertThrows(IllegalArgumentException.class, () -> d.withSteps(10, 5, 10));
         assertTrue(e.getMessage().startsWith("warmupSteps = 10"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new MiniLmOptions(List.of("food", "food"), 1, 0.2, 8, 1,
-                1, 1, 0, 1, 1, 0.1, 1, 0, List.of("adamw"), 1, 8, "cpu", 0, d.out(), d.fortunesDir(), d.bibleFile()));
+                1, 1, 0, d.learningRates(), 0.1, 1, 0, List.of("adamw"), 1, 8, "cpu", 0, d.out(), d.fortunesDir(), d.bibleFile()));
         assertTrue(e.getMessage().startsWith("classes"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new MiniLmOptions(List.of("food", "law"), 1, 0.2, 8, 1,
-                1, 1, 0, 1, 1, 0.1, 1, 0, List.of("sgd"), 1, 8, "cpu", 0, d.out(), d.fortunesDir(), d.bibleFile()));
+                1, 1, 0, d.learningRates(), 0.1, 1, 0, List.of("sgd"), 1, 8, "cpu", 0, d.out(), d.fortunesDir(), d.bibleFile()));
         assertTrue(e.getMessage().startsWith("optimizers = [sgd]"), e.getMessage());
     }
 
