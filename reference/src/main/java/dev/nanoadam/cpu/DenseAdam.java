@@ -1,6 +1,8 @@
 package dev.nanoadam.cpu;
 
 import dev.nanoadam.spi.StepConstants;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SPEC.md §6's dense update on float32 moments over a range of entries, with the Vector API: the
