@@ -13,6 +13,7 @@ import dev.nanoadam.distributed.MpiRun;
 import dev.nanoadam.io.AtomicFiles;
 import dev.nanoadam.models.io.Json;
 import dev.nanoadam.models.io.ModelWeights;
+import dev.nanoadam.models.train.Trainer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -200,7 +201,7 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         Path dir = resume != null ? resume : out;
         Path checkpoint = dir.resolve("checkpoint");
-        String last = dev.nanoadam.models.train.Trainer.hasCheckpoint(checkpoint)
+        String last = Trainer.hasCheckpoint(checkpoint)
                 ? "the last checkpoint (step " + checkpointStep(checkpoint) + ") is in " + checkpoint
                 : "no checkpoint was written yet";
         throw new MpiException("the " + ranks + "-rank job stopped: "
@@ -210,7 +211,7 @@ final class FinetuneCommand implements Callable<Integer> {
 
     private static String checkpointStep(Path checkpoint) {
         try {
-            Object m = Json.parse(Files.readString(checkpoint.resolve(dev.nanoadam.models.train.Trainer.MANIFEST), StandardCharsets.UTF_8));
+            Object m = Json.parse(Files.readString(checkpoint.resolve(Trainer.MANIFEST), StandardCharsets.UTF_8));
             return m instanceof Map<?, ?> map ? String.valueOf(map.get("step")) : "?";
         } catch (IOException | Json.ParseException e) {
             return "? (" + e.getMessage() + ")";
