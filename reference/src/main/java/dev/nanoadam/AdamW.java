@@ -61,6 +61,7 @@ public final class AdamW implements Optimizer {
     }
 
     /** One line per tensor: group, rate, weight decay and state bytes. */
+    @Override
     public String describe() {
         return engine.describe();
     }

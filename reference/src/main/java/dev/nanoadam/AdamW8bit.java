@@ -55,8 +55,8 @@ public final class AdamW8bit extends BaselineOptimizer {
     private final WorkerPool pool = WorkerPool.shared();
     private final Job job = new Job();
 
-    private AdamW8bit(Common c, List<Parameter> parameters) {
-        super(KIND_ADAMW8BIT, c, parameters);
+    private AdamW8bit(Common c, List<Parameter> parameters, List<ParameterGroup> groups) {
+        super(KIND_ADAMW8BIT, c, parameters, groups);
         int count = params.length;
         mCodes = new byte[count][];
         vCodes = new byte[count][];
@@ -174,7 +174,7 @@ public final class AdamW8bit extends BaselineOptimizer {
                 int i = unitParam[u];
                 Parameter p = params[i];
                 if (m32[i] != null) {
-                    DenseAdam.update(p.data(), p.grad(), m32[i], v32[i], unitStart[u], unitEnd[u], constants);
+                    DenseAdam.update(p.data(), p.grad(), m32[i], v32[i], unitStart[u], unitEnd[u], constants(i));
                 } else {
                     for (int s = unitStart[u]; s < unitEnd[u]; s += BLOCK) {
                         block(p.data(), p.grad(), i, s, Math.min(unitEnd[u], s + BLOCK), scratchM[worker],
@@ -187,7 +187,7 @@ public final class AdamW8bit extends BaselineOptimizer {
 
     /** One quantization block [from, to) of parameter i: dequantize, update, new absmax, requantize. */
     private void block(float[] w, float[] g, int i, int from, int to, float[] nm, float[] nv) {
-        StepConstants k = constants;
+        StepConstants k = constants(i);
         float b1 = k.b1(), b2 = k.b2(), c1 = k.c1(), c2 = k.c2(), step = k.stepSize(), bc2 = k.bc2(), e = k.eps();
         float decay = k.decay();
         boolean decayOn = k.decayOn();
@@ -282,6 +282,16 @@ public final class AdamW8bit extends BaselineOptimizer {
     }
 
     @Override
+    String how(int i) {
+        return mCodes[i] != null ? "8-bit, " + blocks(params[i].size()) + " blocks" : "float32 (below " + MIN_8BIT_SIZE + ")";
+    }
+
+    @Override
+    long stateBytes(int i) {
+        return stateBytesOf(params[i].size());
+    }
+
+    @Override
     public String toString() {
         return "AdamW8bit[cpu, t=" + t + ", parameters=" + params.length + "]";
     }
@@ -298,9 +308,15 @@ public final class AdamW8bit extends BaselineOptimizer {
         }
 
 
-        /** Builds over every parameter. */
+        /** Builds over every parameter, one group. */
         public AdamW8bit build(List<Parameter> parameters) {
-            return new AdamW8bit(c, parameters);
+            return new AdamW8bit(c, flatten(groups, parameters), List.of());
+        }
+
+        /** Builds over the groups added with {@link #group}, in that order. */
+        public AdamW8bit build() {
+            List<ParameterGroup> g = requireGroups();
+            return new AdamW8bit(c, flatten(g, null), g);
         }
     }
 }

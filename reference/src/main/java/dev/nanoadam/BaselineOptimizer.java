@@ -58,12 +58,53 @@ abstract class BaselineOptimizer implements Optimizer {
     long t;
     private long skipped;
     private boolean closed;
-    private final NanoAdam.Power beta1Power;
-    private final NanoAdam.Power beta2Power;
-    /** §6's constants for the step being applied, with {@code tau = t + 1}. */
-    final StepConstants constants = new StepConstants();
+    private final LearningRateSchedule schedule;   // null: the rate changes only by setLearningRate
+    private final double scheduleBase;             // the builder's lr, the base the schedule scales
+    /** The parameter groups, in the builder's order (one when built from a list). */
+    final Group[] groups;
+    /** [param] the index in {@link #groups} of each parameter's group. */
+    final int[] groupOf;
 
-    BaselineOptimizer(int kind, Common c, List<Parameter> parameters) {
+    /**
+     * One parameter group's constants (SPEC.md §6 per group, docs/SEMANTICS.md section 1): its own
+     * lr, betas, eps and weight decay or the builder's, and §6's constants for the step being applied.
+     */
+    static final class Group {
+        final int index;
+        double lr;                 // now in force; setLearningRate sets it to the new rate times lrScale
+        final double lrScale;      // the group's lr over the builder's at build time; 1 when inherited
+        final double beta1;
+        final double beta2;
+        final double eps;
+        final double weightDecay;
+        final NanoAdam.Power beta1Power;
+        final NanoAdam.Power beta2Power;
+        /** §6's constants for the step being applied, with {@code tau = t + 1}. */
+        final StepConstants constants = new StepConstants();
+
+        Group(int index, double lr, double lrScale, double beta1, double beta2, double eps, double weightDecay,
+              Map<Double, NanoAdam.Power> powers) {
+            this.index = index;
+            this.lr = lr;
+            this.lrScale = lrScale;
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.eps = eps;
+            this.weightDecay = weightDecay;
+            this.beta1Power = powers.computeIfAbsent(beta1, NanoAdam.Power::new);
+            this.beta2Power = powers.computeIfAbsent(beta2, NanoAdam.Power::new);
+        }
+
+        void compute(long tau) {
+            constants.compute(lr, beta1, beta2, eps, weightDecay, tau, beta1Power.of(tau), beta2Power.of(tau));
+        }
+    }
+
+    /**
+     * @param parameters every parameter, in the order the subclass keeps them
+     * @param groupLists the builder's groups (each parameter in exactly one), or empty for one group of all
+     */
+    BaselineOptimizer(int kind, Common c, List<Parameter> parameters, List<ParameterGroup> groupLists) {
         Objects.requireNonNull(parameters, "parameters");
         c.validate();
         this.kind = kind;
@@ -76,8 +117,70 @@ abstract class BaselineOptimizer implements Optimizer {
         this.eps = c.eps;
         this.weightDecay = c.weightDecay;
         this.nonFinite = c.nonFinite;
-        this.beta1Power = new NanoAdam.Power(beta1);
-        this.beta2Power = new NanoAdam.Power(beta2);
+        this.schedule = c.schedule;
+        this.scheduleBase = c.lr;
+        Map<Double, NanoAdam.Power> powers = new java.util.HashMap<>();
+        this.groupOf = new int[params.length];
+        if (groupLists.isEmpty()) {
+            this.groups = new Group[] {new Group(0, lr, 1.0, beta1, beta2, eps, weightDecay, powers)};
+        } else {
+            this.groups = new Group[groupLists.size()];
+            Map<Parameter, Integer> owner = new IdentityHashMap<>();
+            for (int g = 0; g < groups.length; g++) {
+                ParameterGroup pg = groupLists.get(g);
+                groups[g] = group(g, c, pg, powers);
+                for (Parameter p : pg.parameters) {
+                    Integer before = owner.put(p, g);
+                    if (before != null) {
+                        throw new IllegalArgumentException("group " + g + ": parameter '" + p.name()
+                                + "' is already in group " + before);
+                    }
+                }
+            }
+            for (int i = 0; i < params.length; i++) {
+                Integer g = owner.get(params[i]);
+                if (g == null) {
+                    throw new IllegalArgumentException("parameter '" + params[i].name() + "' is in no group");
+                }
+                groupOf[i] = g;
+            }
+        }
+    }
+
+    /** Group {@code index}: its overrides, else the builder's values; validated, naming the group. */
+    private static Group group(int index, Common c, ParameterGroup pg, Map<Double, NanoAdam.Power> powers) {
+        if (pg.role != null || pg.density != null) {
+            throw new IllegalArgumentException("group " + index + ": " + (pg.role != null ? "role" : "density")
+                    + " is NanoAdam's; this optimizer's groups take lr, betas, eps and weight decay");
+        }
+        double lr = pg.lr != null ? pg.lr : c.lr;
+        double beta1 = pg.beta1 != null ? pg.beta1 : c.beta1;
+        double beta2 = pg.beta2 != null ? pg.beta2 : c.beta2;
+        double eps = pg.eps != null ? pg.eps : c.eps;
+        double wd = pg.weightDecay != null ? pg.weightDecay : c.weightDecay;
+        Hyper.checkAdam("group " + index + ": ", lr, beta1, beta2, eps, wd);
+        return new Group(index, lr, pg.lr != null ? lr / c.lr : 1.0, beta1, beta2, eps, wd, powers);
+    }
+
+    /** §6's constants of parameter {@code i}'s group for the step being applied. */
+    final StepConstants constants(int i) {
+        return groups[groupOf[i]].constants;
+    }
+
+    /** The parameters of every group, group after group; the parameters when there are none. */
+    static List<Parameter> flatten(List<ParameterGroup> groups, List<Parameter> parameters) {
+        if (groups.isEmpty()) {
+            return NanoAdam.required(parameters, "parameters");
+        }
+        if (parameters != null) {
+            throw new IllegalArgumentException("groups: " + groups.size() + " added with group(...); build them"
+                    + " with build(), not build(parameters)");
+        }
+        List<Parameter> all = new ArrayList<>();
+        for (ParameterGroup g : groups) {
+            all.addAll(g.parameters);
+        }
+        return all;
     }
 
     /** The position of {@code p} among this optimizer's parameters (identity, not name). */
@@ -127,6 +230,31 @@ abstract class BaselineOptimizer implements Optimizer {
         public B weightDecay(double weightDecay) { c.weightDecay = weightDecay; return self(); }
         /** Non-finite gradient policy (default ERROR). */
         public B nonFinite(NonFinitePolicy policy) { c.nonFinite = policy; return self(); }
+        /** A learning-rate schedule over the builder's lr, applied before every step (default: none). */
+        public B schedule(LearningRateSchedule schedule) { c.schedule = schedule; return self(); }
+
+        /**
+         * Adds a parameter group with its own lr, betas, eps or weight decay (a role or a density is
+         * refused: they are NanoAdam's); build with {@code build()}.
+         */
+        public B group(ParameterGroup group) {
+            if (group == null) {
+                throw new IllegalArgumentException("group = null");
+            }
+            groups.add(group);
+            return self();
+        }
+
+        /** The groups added so far, for {@code build()}. */
+        final List<ParameterGroup> groups = new ArrayList<>();
+
+        /** Checks that groups were added, for {@code build()}. */
+        final List<ParameterGroup> requireGroups() {
+            if (groups.isEmpty()) {
+                throw new IllegalArgumentException("groups: none added; call group(...) first, or build(parameters)");
+            }
+            return List.copyOf(groups);
+        }
     }
 
     static final class Common {
@@ -136,6 +264,7 @@ abstract class BaselineOptimizer implements Optimizer {
         double eps = 1e-8;
         double weightDecay = 0;
         NonFinitePolicy nonFinite = NonFinitePolicy.ERROR;
+        LearningRateSchedule schedule;
 
         void validate() {
             Hyper.checkAdam("", lr, beta1, beta2, eps, weightDecay);
@@ -154,6 +283,9 @@ abstract class BaselineOptimizer implements Optimizer {
     @Override
     public final void step() {
         ensureOpen();
+        if (schedule != null) {
+            applyLearningRate(scheduledRate(t));
+        }
         boolean checked = nonFinite != NonFinitePolicy.NONE;
         if (checked) {
             for (Parameter p : params) {
@@ -170,30 +302,93 @@ abstract class BaselineOptimizer implements Optimizer {
             }
         }
         long tau = t + 1;
-        constants.compute(lr, beta1, beta2, eps, weightDecay, tau, beta1Power.of(tau), beta2Power.of(tau));
+        for (Group g : groups) {
+            g.compute(tau);
+        }
         update();
         t++;
+    }
+
+    /** The scheduled rate of step {@code step}, checked. */
+    private double scheduledRate(long step) {
+        double rate = schedule.learningRate(step, scheduleBase);
+        if (!Double.isFinite(rate) || rate <= 0) {
+            throw new IllegalStateException("schedule: rate " + rate + " at step " + step + " (base " + scheduleBase
+                    + "); a schedule must return a finite rate > 0");
+        }
+        return rate;
+    }
+
+    /** Every group without its own rate gets {@code lr}; a group built with rate r gets lr * r / builder lr. */
+    private void applyLearningRate(double rate) {
+        lr = rate;
+        for (Group g : groups) {
+            g.lr = g.lrScale == 1.0 ? rate : rate * g.lrScale;
+        }
     }
 
     /** Applies the update of step {@code t} from the gradients, with {@link #constants} set. */
     abstract void update();
 
-    /** {@code beta1^tau} without allocating (a table, as in {@link NanoAdam}). */
-    final double beta1Pow(long tau) {
-        return beta1Power.of(tau);
-    }
-
-    /** {@code beta2^tau} without allocating. */
-    final double beta2Pow(long tau) {
-        return beta2Power.of(tau);
-    }
-
     @Override
     public void setLearningRate(double lr) {
         ensureOpen();
+        if (schedule != null) {
+            throw new IllegalStateException("setLearningRate: this optimizer follows the schedule it was built with");
+        }
         Hyper.checkLr(lr);
-        this.lr = lr;
+        applyLearningRate(lr);
     }
+
+    /** beta1, as built (a group may have its own: {@link #describe()}). */
+    public double beta1() {
+        return beta1;
+    }
+
+    /** beta2, as built. */
+    public double beta2() {
+        return beta2;
+    }
+
+    /** eps, as built. */
+    public double eps() {
+        return eps;
+    }
+
+    /** Decoupled weight decay, as built. */
+    public double weightDecay() {
+        return weightDecay;
+    }
+
+    /** The non-finite gradient policy. */
+    public NonFinitePolicy nonFinitePolicy() {
+        return nonFinite;
+    }
+
+    /**
+     * What this optimizer does with each tensor, one line each after a header: its group, the
+     * group's rate and weight decay, how the tensor is updated and its state bytes.
+     */
+    @Override
+    public String describe() {
+        ensureOpen();
+        StringBuilder out = new StringBuilder();
+        out.append(kindName(kind)).append(" on cpu, t = ").append(t).append(", ").append(stateBytes())
+                .append(" bytes of state\n");
+        for (int i = 0; i < params.length; i++) {
+            Group g = groups[groupOf[i]];
+            out.append(String.format(java.util.Locale.ROOT, "  %-40s %-14s group %d  lr %.3g  wd %.3g  %s  %d bytes%n",
+                    params[i].name(), Arrays.toString(params[i].shape()), g.index, g.lr, g.weightDecay, how(i),
+                    stateBytes(i)));
+        }
+        return out.toString();
+    }
+
+    /** How parameter {@code i} is updated, for {@link #describe()}. */
+    abstract String how(int i);
+
+    /** The state bytes of parameter {@code i} (they sum to {@link #stateBytes()}). */
+    abstract long stateBytes(int i);
 
     @Override
     public double learningRate() {
@@ -267,6 +462,18 @@ abstract class BaselineOptimizer implements Optimizer {
                     out.writeInt(d);
                 }
             }
+            out.writeInt(groups.length);
+            for (Group g : groups) {
+                out.writeDouble(g.lr);
+                out.writeDouble(g.lrScale);
+                out.writeDouble(g.beta1);
+                out.writeDouble(g.beta2);
+                out.writeDouble(g.eps);
+                out.writeDouble(g.weightDecay);
+            }
+            for (int gi : groupOf) {
+                out.writeInt(gi);
+            }
             writeState(out);
         }
     }
@@ -305,6 +512,8 @@ abstract class BaselineOptimizer implements Optimizer {
         double[] common = new double[5];
         long[] counters = new long[2];
         NonFinitePolicy[] policy = new NonFinitePolicy[1];
+        double[][] savedGroups = new double[groups.length][6];   // lr, lrScale, beta1, beta2, eps, weightDecay
+        int[] savedGroupOf = new int[params.length];
         source.read(in -> {
             for (int i = 0; i < common.length; i++) {
                 common[i] = in.readDouble();
@@ -340,6 +549,19 @@ abstract class BaselineOptimizer implements Optimizer {
                             + Arrays.toString(params[i].shape()));
                 }
             }
+            int groupCount = in.count(in.readInt(), "group count");
+            if (groupCount != groups.length) {
+                throw new CheckpointException(where + "has " + groupCount + " parameter groups, this optimizer "
+                        + groups.length);
+            }
+            for (int g = 0; g < groupCount; g++) {
+                for (int q = 0; q < 6; q++) {
+                    savedGroups[g][q] = in.readDouble();
+                }
+            }
+            for (int i = 0; i < params.length; i++) {
+                savedGroupOf[i] = in.readInt();
+            }
             install[0] = readState(in);
         });
         Common c = new Common();
@@ -361,8 +583,28 @@ abstract class BaselineOptimizer implements Optimizer {
                     + "; this optimizer has beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + eps + ", weightDecay="
                     + weightDecay + ", nonFinite=" + nonFinite + " (build it with the saved values)");
         }
+        for (int g = 0; g < groups.length; g++) {
+            double[] x = savedGroups[g];
+            Group mine = groups[g];
+            if (x[1] != mine.lrScale || x[2] != mine.beta1 || x[3] != mine.beta2 || x[4] != mine.eps
+                    || x[5] != mine.weightDecay || !(x[0] > 0) || !Double.isFinite(x[0])) {
+                throw new CheckpointException(where + "group " + g + " was saved with lr " + x[0] + " (scale " + x[1]
+                        + "), betas " + x[2] + ", " + x[3] + ", eps " + x[4] + ", weight decay " + x[5]
+                        + "; this optimizer's group " + g + " has scale " + mine.lrScale + ", betas " + mine.beta1
+                        + ", " + mine.beta2 + ", eps " + mine.eps + ", weight decay " + mine.weightDecay);
+            }
+        }
+        for (int i = 0; i < params.length; i++) {
+            if (savedGroupOf[i] != groupOf[i]) {
+                throw new CheckpointException(where + "parameter '" + params[i].name() + "' was in group "
+                        + savedGroupOf[i] + " when saved, and is in group " + groupOf[i] + " here");
+            }
+        }
         install[0].run();
         lr = c.lr;
+        for (int g = 0; g < groups.length; g++) {
+            groups[g].lr = savedGroups[g][0];
+        }
         t = counters[0];
         skipped = counters[1];
     }

@@ -1,6 +1,7 @@
 package dev.nanoadam;
 
 import dev.nanoadam.io.AtomicFiles;
+import dev.nanoadam.io.Checksums;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -14,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
@@ -108,7 +109,7 @@ final class Checkpoint {
 
     /** Writes the checkpoint's bytes (the file's format exactly) to {@code out}, flushed, not closed. */
     static void write(OutputStream out, State st) throws IOException {
-        CRC32C crc = new CRC32C();
+        Checksum crc = Checksums.create();
         BufferedOutputStream buffered = new BufferedOutputStream(out, 1 << 16);
         DataOutputStream body = new DataOutputStream(new CheckedOutputStream(buffered, crc));
         body(body, st);
@@ -216,7 +217,7 @@ final class Checkpoint {
      * allocation.
      */
     static State read(InputStream in, long bodyLimit, String where) throws IOException {
-        CRC32C crc = new CRC32C();
+        Checksum crc = Checksums.create();
         DataInputStream body = new DataInputStream(new CheckedInputStream(in, crc));
         try {
             byte[] head = body.readNBytes(MAGIC.length);
@@ -242,7 +243,7 @@ final class Checkpoint {
     }
 
     static void verifyChecksum(Path file, long size, String where) throws IOException {
-        CRC32C crc = new CRC32C();
+        Checksum crc = Checksums.create();
         byte[] buffer = new byte[1 << 16];
         byte[] head = new byte[MAGIC.length + 4];
         int stored;

@@ -1,6 +1,7 @@
 package dev.nanoadam;
 
 import dev.nanoadam.cpu.DenseAdam;
+import dev.nanoadam.cpu.LowRank;
 import dev.nanoadam.cpu.WorkerPool;
 import dev.nanoadam.spi.StepConstants;
 import java.io.DataOutputStream;
@@ -42,7 +43,8 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
  *
  * <p>State bytes: per projected parameter {@code 4*small*r + 8*r*large} (projector and moments,
  * float32); per other parameter {@code 8n}. {@code step()} allocates nothing except at a projector
- * refresh (the SVD's matrices). Runs on all cores of the {@code cpu} worker pool.
+ * refresh (the SVD's matrices). Runs on all cores of the {@code cpu} worker pool; the projections
+ * use the Vector API ({@link LowRank}) with the sums in the order above.
  */
 public final class GaLore extends BaselineOptimizer {
     /** Columns of the large side per parallel unit. */
@@ -65,14 +67,15 @@ public final class GaLore extends BaselineOptimizer {
     private final int[] unitParam;       // [units]
     private final int[] unitFrom;        // [units] first column (projected) or entry
     private final int[] unitTo;
-    private final double[][] scratchAcc; // [workers][max(small, r) * COLUMNS]
-    private final float[][] scratchN;    // [workers][r * COLUMNS]
+    private final double[][] scratchAcc; // [workers][r * COLUMNS] the projected gradient R of one unit
+    private final double[][] scratchN;   // [workers][r * COLUMNS] Adam's N of one unit
+    private final double[][] scratchBlock; // [workers][small * COLUMNS] G's columns of one unit, then U's
     private final WorkerPool pool = WorkerPool.shared();
     private final Job job = new Job();
 
     private GaLore(Common c, int rank, int updateGap, double scale, List<Parameter> projectedList,
-                   List<Parameter> others) {
-        super(KIND_GALORE, c, concat(projectedList, others));
+                   List<Parameter> others, List<ParameterGroup> groups) {
+        super(KIND_GALORE, c, concat(projectedList, others), groups);
         if (rank < 1) {
             throw new IllegalArgumentException("rank = " + rank + ": must be >= 1");
         }
@@ -97,6 +100,7 @@ public final class GaLore extends BaselineOptimizer {
         int units = 0;
         int accSize = 1;
         int nSize = 1;
+        int blockSize = 1;
         for (int i = 0; i < count; i++) {
             Parameter p = params[i];
             if (i < projectedList.size()) {
@@ -116,8 +120,9 @@ public final class GaLore extends BaselineOptimizer {
                 m[i] = new float[r[i] * large[i]];
                 v[i] = new float[r[i] * large[i]];
                 units += (large[i] + COLUMNS - 1) / COLUMNS;
-                accSize = Math.max(accSize, Math.max(small[i], r[i]) * COLUMNS);
+                accSize = Math.max(accSize, r[i] * COLUMNS);
                 nSize = Math.max(nSize, r[i] * COLUMNS);
+                blockSize = Math.max(blockSize, small[i] * COLUMNS);
             } else {
                 m[i] = new float[p.size()];
                 v[i] = new float[p.size()];
@@ -139,7 +144,8 @@ public final class GaLore extends BaselineOptimizer {
             }
         }
         scratchAcc = new double[pool.size()][accSize];
-        scratchN = new float[pool.size()][nSize];
+        scratchN = new double[pool.size()][nSize];
+        scratchBlock = new double[pool.size()][blockSize];
     }
 
     private static List<Parameter> concat(List<Parameter> a, List<Parameter> b) {
@@ -174,10 +180,20 @@ public final class GaLore extends BaselineOptimizer {
         ensureOpen();
         long bytes = 0;
         for (int i = 0; i < params.length; i++) {
-            int[] shape = params[i].shape();
-            bytes += projected[i] ? projectedStateBytesOf(shape[0], shape[1], rank) : 8L * params[i].size();
+            bytes += stateBytes(i);
         }
         return bytes;
+    }
+
+    @Override
+    long stateBytes(int i) {
+        int[] shape = params[i].shape();
+        return projected[i] ? projectedStateBytesOf(shape[0], shape[1], rank) : 8L * params[i].size();
+    }
+
+    @Override
+    String how(int i) {
+        return projected[i] ? "projected, rank " + r[i] + (left[i] ? " (left)" : " (right)") : "AdamW";
     }
 
     @Override
@@ -271,18 +287,20 @@ public final class GaLore extends BaselineOptimizer {
                 int i = unitParam[u];
                 Parameter p = params[i];
                 if (projected[i]) {
-                    columns(i, unitFrom[u], unitTo[u], scratchAcc[worker], scratchN[worker]);
+                    columns(i, unitFrom[u], unitTo[u], scratchAcc[worker], scratchN[worker], scratchBlock[worker]);
                 } else {
-                    DenseAdam.update(p.data(), p.grad(), m[i], v[i], unitFrom[u], unitTo[u], constants);
+                    DenseAdam.update(p.data(), p.grad(), m[i], v[i], unitFrom[u], unitTo[u], constants(i));
                 }
             }
         }
     }
 
-    /** Project, Adam, project back and update, for columns [from, to) of the large side. */
-    private void columns(int i, int from, int to, double[] acc, float[] nbuf) {
+    /**
+     * Project, Adam, project back and update, for columns [from, to) of the large side. The two
+     * projections run in {@link LowRank}, one column per vector lane, each sum in the formula's order.
+     */
+    private void columns(int i, int from, int to, double[] acc, double[] nbuf, double[] block) {
         float[] w = params[i].data();
-        float[] g = params[i].grad();
         float[] S = projector[i];
         float[] mi = m[i];
         float[] vi = v[i];
@@ -292,26 +310,15 @@ public final class GaLore extends BaselineOptimizer {
         int cols = left[i] ? lg : sm;   // the row length of w
         boolean isLeft = left[i];
         int width = to - from;
-        StepConstants c = constants;
+        StepConstants c = constants(i);
 
-        // R[j, l] = Σ_s S[s, j] * G(s, l), ascending s, in acc[(l - from) * rr + j]: the inner loop
-        // runs along a row of S and of acc, contiguous in both
-        Arrays.fill(acc, 0, rr * width, 0.0);
-        for (int s = 0; s < sm; s++) {
-            int srow = s * rr;
-            for (int l = from; l < to; l++) {
-                double gv = g[isLeft ? s * cols + l : l * cols + s];
-                int a = (l - from) * rr;
-                for (int j = 0; j < rr; j++) {
-                    acc[a + j] += S[srow + j] * gv;
-                }
-            }
-        }
-        // Adam in the low-rank space (SPEC.md §6), N into nbuf[(l - from) * rr + j]
+        // R[j, l] = Σ_s S[s, j] * G(s, l), ascending s, into acc[j * width + (l - from)]
+        LowRank.project(S, sm, rr, params[i].grad(), isLeft, cols, from, width, acc, block);
+        // Adam in the low-rank space (SPEC.md §6), N into nbuf[j * width + (l - from)]
         float b1 = c.b1(), b2 = c.b2(), c1 = c.c1(), c2 = c.c2(), bc2 = c.bc2(), e = c.eps();
         for (int j = 0; j < rr; j++) {
             for (int l = from; l < to; l++) {
-                int a = (l - from) * rr + j;
+                int a = j * width + (l - from);
                 int at = j * lg + l;
                 float rg = (float) acc[a];
                 float m1 = b1 * mi[at] + c1 * rg;
@@ -325,20 +332,15 @@ public final class GaLore extends BaselineOptimizer {
         // U(s, l) = Σ_j S[s, j] * N[j, l], ascending j; then the weight update
         float step = c.stepSize(), decay = c.decay(), alpha = (float) scale;
         boolean decayOn = c.decayOn();
+        LowRank.back(S, sm, rr, nbuf, width, block);
         for (int s = 0; s < sm; s++) {
-            int srow = s * rr;
             for (int l = from; l < to; l++) {
-                double u = 0.0;
-                int a = (l - from) * rr;
-                for (int j = 0; j < rr; j++) {
-                    u += S[srow + j] * (double) nbuf[a + j];
-                }
                 int p = isLeft ? s * cols + l : l * cols + s;
                 float x = w[p];
                 if (decayOn) {
                     x = x * decay;
                 }
-                w[p] = x - step * (alpha * (float) u);
+                w[p] = x - step * (alpha * (float) block[s * width + l - from]);
             }
         }
     }
@@ -419,21 +421,40 @@ public final class GaLore extends BaselineOptimizer {
         /** Scale alpha of the projected-back update, finite and > 0 (default 0.25). */
         public Builder scale(double scale) { this.scale = scale; return this; }
 
-        /** Builds over explicit groups: {@code projected} (each of rank 2) and {@code others} (AdamW). */
+        /** Builds over explicit lists: {@code projected} (each of rank 2) and {@code others} (AdamW). */
         public GaLore build(List<Parameter> projected, List<Parameter> others) {
-            return new GaLore(c, rank, updateGap, scale, projected, others);
+            if (!groups.isEmpty()) {
+                throw new IllegalArgumentException("groups: " + groups.size() + " added with group(...); build them"
+                        + " with build(), not build(projected, others)");
+            }
+            return new GaLore(c, rank, updateGap, scale, projected, others, List.of());
         }
 
         /** Builds over one list, projecting what {@link #isProjectedByDefault} says. */
         public GaLore build(List<Parameter> parameters) {
-            Objects.requireNonNull(parameters, "parameters");
-            List<Parameter> a = new ArrayList<>();
-            List<Parameter> b = new ArrayList<>();
-            for (Parameter p : parameters) {
+            List<Parameter> all = flatten(groups, parameters);
+            return new GaLore(c, rank, updateGap, scale, split(all, true), split(all, false), List.of());
+        }
+
+        /**
+         * Builds over the groups added with {@link #group}, in that order, projecting what
+         * {@link #isProjectedByDefault} says in every group.
+         */
+        public GaLore build() {
+            List<ParameterGroup> g = requireGroups();
+            List<Parameter> all = flatten(g, null);
+            return new GaLore(c, rank, updateGap, scale, split(all, true), split(all, false), g);
+        }
+
+        private static List<Parameter> split(List<Parameter> all, boolean projected) {
+            List<Parameter> out = new ArrayList<>();
+            for (Parameter p : all) {
                 Objects.requireNonNull(p, "parameters: null parameter");
-                (isProjectedByDefault(p.name(), p.shape()) ? a : b).add(p);
+                if (isProjectedByDefault(p.name(), p.shape()) == projected) {
+                    out.add(p);
+                }
             }
-            return build(a, b);
+            return out;
         }
     }
 }

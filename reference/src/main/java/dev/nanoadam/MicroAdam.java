@@ -1,5 +1,6 @@
 package dev.nanoadam;
 
+import dev.nanoadam.cpu.DenseAdam;
 import dev.nanoadam.cpu.WorkerPool;
 import dev.nanoadam.spi.SpecMath;
 import dev.nanoadam.spi.StepConstants;
@@ -57,8 +58,8 @@ public final class MicroAdam extends BaselineOptimizer {
 
     private final int[] unitParam;  // [units] parameter of each block
     private final int[] unitBlock;  // [units] block index within it
-    private final float[] coefM;    // [window] (1-β1)β1^age of this step
-    private final float[] coefV;    // [window] (1-β2)β2^age
+    private final float[][] coefM;  // [group][window] (1-β1)β1^age of this step, the group's β1
+    private final float[][] coefV;  // [group][window] (1-β2)β2^age
     private final float[][] scratchA;    // [workers][BLOCK] a = g + error
     private final float[][] scratchM;    // [workers][BLOCK] m̂, kept all-zero between uses
     private final float[][] scratchV;    // [workers][BLOCK] v̂, kept all-zero between uses
@@ -67,8 +68,9 @@ public final class MicroAdam extends BaselineOptimizer {
     private final WorkerPool pool = WorkerPool.shared();
     private final Job job = new Job();
 
-    private MicroAdam(Common c, double density, int window, List<Parameter> parameters) {
-        super(KIND_MICROADAM, c, parameters);
+    private MicroAdam(Common c, double density, int window, List<Parameter> parameters,
+                      List<ParameterGroup> groups) {
+        super(KIND_MICROADAM, c, parameters, groups);
         if (!(density > 0 && density <= 1)) {
             throw new IllegalArgumentException("density = " + density + ": must be in (0, 1]");
         }
@@ -109,8 +111,8 @@ public final class MicroAdam extends BaselineOptimizer {
                 u++;
             }
         }
-        coefM = new float[window];
-        coefV = new float[window];
+        coefM = new float[this.groups.length][window];
+        coefV = new float[this.groups.length][window];
         int workers = pool.size();
         scratchA = new float[workers][BLOCK];
         scratchM = new float[workers][BLOCK];
@@ -199,9 +201,11 @@ public final class MicroAdam extends BaselineOptimizer {
     @Override
     void update() {
         int rows = (int) Math.min(t + 1, window);
-        for (int age = 0; age < rows; age++) {
-            coefM[age] = (float) ((1.0 - beta1) * beta1Pow(age));
-            coefV[age] = (float) ((1.0 - beta2) * beta2Pow(age));
+        for (Group g : groups) {
+            for (int age = 0; age < rows; age++) {
+                coefM[g.index][age] = (float) ((1.0 - g.beta1) * g.beta1Power.of(age));
+                coefV[g.index][age] = (float) ((1.0 - g.beta2) * g.beta2Power.of(age));
+            }
         }
         int units = unitParam.length;
         pool.run(pool.tasksFor(units, 1, units), job);
@@ -236,9 +240,17 @@ public final class MicroAdam extends BaselineOptimizer {
         float[] vh = scratchV[worker];
         int[] sel = scratchHeap[worker];
 
-        // 1. error feedback
-        for (int j = 0; j < length; j++) {
-            a[j] = g[base + j] + errorAt(i, base + j);
+        // 1. error feedback, bucket by bucket: errorAt's arithmetic with the bucket's step hoisted
+        byte[] codes = error[i];
+        for (int s = 0; s < length; s += BUCKET) {
+            int end = Math.min(length, s + BUCKET);
+            float lo = errorMin[i][(base + s) / BUCKET];
+            float u = (errorMax[i][(base + s) / BUCKET] - lo) / 15f;
+            for (int j = s; j < end; j++) {
+                int at = base + j;
+                int q = (codes[at >>> 1] >>> ((at & 1) * 4)) & 0xF;
+                a[j] = g[at] + (lo + q * u);
+            }
         }
         // 2. top-k of |a|, then ascending order; into row t mod window
         topK(a, length, k, sel);
@@ -259,8 +271,8 @@ public final class MicroAdam extends BaselineOptimizer {
         for (int age = 0; age < rows; age++) {
             int r = (int) Math.floorMod(t - age, (long) window);
             int start = r * K + b * kFull[i];
-            float cm = coefM[age];
-            float cv = coefV[age];
+            float cm = coefM[groupOf[i]][age];
+            float cv = coefV[groupOf[i]][age];
             for (int e = 0; e < k; e++) {
                 int j = ix[start + e];
                 float v = SpecMath.bf16ToFloat(vals[start + e]);
@@ -269,19 +281,7 @@ public final class MicroAdam extends BaselineOptimizer {
             }
         }
         // 5. the update (SPEC.md §6's last lines), every entry: an untouched one gets m̂ = 0
-        StepConstants c = constants;
-        float step = c.stepSize(), bc2 = c.bc2(), eps = c.eps(), decay = c.decay();
-        boolean decayOn = c.decayOn();
-        for (int j = 0; j < length; j++) {
-            float x = w[base + j];
-            if (decayOn) {
-                x = x * decay;
-            }
-            float d = (float) Math.sqrt(vh[j]) / bc2 + eps;
-            w[base + j] = x - step * (mh[j] / d);
-            mh[j] = 0f;
-            vh[j] = 0f;
-        }
+        DenseAdam.applyMoments(w, base, mh, vh, length, constants(i));
     }
 
     /**
@@ -448,6 +448,16 @@ public final class MicroAdam extends BaselineOptimizer {
     }
 
     @Override
+    String how(int i) {
+        return "K = " + kTotal[i] + " of " + params[i].size() + " per step, window " + window;
+    }
+
+    @Override
+    long stateBytes(int i) {
+        return stateBytesOf(params[i].size(), density, window);
+    }
+
+    @Override
     public String toString() {
         return "MicroAdam[cpu, t=" + t + ", density=" + density + ", window=" + window + ", parameters="
                 + params.length + "]";
@@ -471,9 +481,15 @@ public final class MicroAdam extends BaselineOptimizer {
         /** Sliding-window length m, >= 1 (default 10). */
         public Builder window(int window) { this.window = window; return this; }
 
-        /** Builds over every parameter. */
+        /** Builds over every parameter, one group. */
         public MicroAdam build(List<Parameter> parameters) {
-            return new MicroAdam(c, density, window, parameters);
+            return new MicroAdam(c, density, window, flatten(groups, parameters), List.of());
+        }
+
+        /** Builds over the groups added with {@link #group}, in that order. */
+        public MicroAdam build() {
+            List<ParameterGroup> g = requireGroups();
+            return new MicroAdam(c, density, window, flatten(g, null), g);
         }
     }
 }

@@ -78,6 +78,8 @@ public final class NanoAdam implements Optimizer {
     private int[] maskLast;      // [sparse] K_c of the last chunk of the current mask
     private int[] pendingFull;   // [sparse] the same for the mask a refreshing step selects
     private int[] pendingLast;
+    private long preparedStep = -1;   // the step whose refresh refreshNow() already made, else -1
+    private char[] maskScratch = new char[0];   // [largest K read so far]: one mask, read for the masked-gradient copies
 
     private Backend backend;
     private final List<Parameter> parameterList;   // SPARSE, then DENSE
@@ -227,27 +229,12 @@ public final class NanoAdam implements Optimizer {
         final Hyper h = hyper;
 
         // §3: the density schedule, then the refresh decision.
-        double kNext = k;
-        if (h.densityInterval > 0 && now % h.densityInterval == 0) {
-            kNext = h.density + (h.finalDensity - h.density) * (double) Math.min(now, h.totalSteps) / h.totalSteps;
-        }
-        boolean refresh = sparse.length > 0 && (now % h.maskInterval == 0 || kNext != k);
+        double kNext = densityAt(now);
+        boolean refresh = preparedStep != now && refreshDue(now, kNext);
 
         // §4: select into the pending masks, from the weights as they are before this update.
         if (refresh) {
-            for (int s = 0; s < sparse.length; s++) {
-                int n = sparse[s].size();
-                double kPart = parts[sparsePart[s]].density(kNext, h.density);
-                int chunks = (int) ((n + (long) h.chunkSize - 1) / h.chunkSize);
-                int full = chunks == 0 ? 0 : SpecMath.chunkK(kPart, Math.min(h.chunkSize, n));
-                int lastLength = n - (chunks - 1) * h.chunkSize;
-                int last = chunks == 0 ? 0 : SpecMath.chunkK(kPart, lastLength);
-                int total = chunks == 0 ? 0 : (chunks - 1) * full + last;
-                pendingFull[s] = full;
-                pendingLast[s] = last;
-                selection.set(h.criterion, h.chunkSize, full, last, total, h.seed, now, s);
-                backend.select(s, sparse[s].data(), sparse[s].grad(), selection);
-            }
+            selectPending(h, now, kNext);
         }
 
         // §7: check every gradient the step would read before anything changes.
@@ -259,12 +246,7 @@ public final class NanoAdam implements Optimizer {
 
         // §5: the pending masks become current; moments are reset or carried.
         if (refresh) {
-            for (int s = 0; s < sparse.length; s++) {
-                backend.commitMask(s, h.momentPolicy);
-                maskFull[s] = pendingFull[s];
-                maskLast[s] = pendingLast[s];
-            }
-            refreshStep = now;
+            commitPending(h, now);
         }
         k = kNext;
 
@@ -280,6 +262,142 @@ public final class NanoAdam implements Optimizer {
             backend.updateDense(d, dense[d].data(), dense[d].grad(), parts[densePart[d]].constants, checked);
         }
         t = now + 1;
+    }
+
+    /** §3: k at step {@code now}, from the density schedule (the current k when it does not move). */
+    private double densityAt(long now) {
+        Hyper h = hyper;
+        if (h.densityInterval > 0 && now % h.densityInterval == 0) {
+            return h.density + (h.finalDensity - h.density) * (double) Math.min(now, h.totalSteps) / h.totalSteps;
+        }
+        return k;
+    }
+
+    /** §3: whether step {@code now}, with density {@code kNext}, refreshes the masks. */
+    private boolean refreshDue(long now, double kNext) {
+        return sparse.length > 0 && (now % hyper.maskInterval == 0 || kNext != k);
+    }
+
+    /** §4: selects every SPARSE parameter's pending mask for step {@code now} at density {@code kNext}. */
+    private void selectPending(Hyper h, long now, double kNext) {
+        for (int s = 0; s < sparse.length; s++) {
+            int n = sparse[s].size();
+            double kPart = parts[sparsePart[s]].density(kNext, h.density);
+            int chunks = (int) ((n + (long) h.chunkSize - 1) / h.chunkSize);
+            int full = chunks == 0 ? 0 : SpecMath.chunkK(kPart, Math.min(h.chunkSize, n));
+            int lastLength = n - (chunks - 1) * h.chunkSize;
+            int last = chunks == 0 ? 0 : SpecMath.chunkK(kPart, lastLength);
+            int total = chunks == 0 ? 0 : (chunks - 1) * full + last;
+            pendingFull[s] = full;
+            pendingLast[s] = last;
+            selection.set(h.criterion, h.chunkSize, full, last, total, h.seed, now, s);
+            backend.select(s, sparse[s].data(), sparse[s].grad(), selection);
+        }
+    }
+
+    /** §5: the pending masks become current at step {@code now}; moments are reset or carried. */
+    private void commitPending(Hyper h, long now) {
+        for (int s = 0; s < sparse.length; s++) {
+            backend.commitMask(s, h.momentPolicy);
+            maskFull[s] = pendingFull[s];
+            maskLast[s] = pendingLast[s];
+        }
+        refreshStep = now;
+    }
+
+    // ---- the masks of the next step, ahead of it (data-parallel training) ------------------------
+
+    /**
+     * Whether the next {@link #step()} refreshes the masks (SPEC.md §3: {@code t % m == 0} or the
+     * density schedule moves {@code k}); false once {@link #refreshNow()} has made that refresh.
+     */
+    public boolean refreshDue() {
+        ensureOpen();
+        long now = t;
+        return preparedStep != now && refreshDue(now, densityAt(now));
+    }
+
+    /**
+     * Makes the refresh that the next {@link #step()} would make (SPEC.md §3-§5) happen now, so that
+     * the masks that step reads are known before it runs; that step then does not refresh again and
+     * computes, bit for bit, what it would have computed. Does nothing when no refresh is due.
+     *
+     * <p>The mask is selected from the weights as they are now (§3), so replicas holding the same
+     * weights select the same mask; under {@link Criterion#LARGEST_GRADIENT} it is selected from the
+     * gradients as they are now, so call it only once they hold the step's final gradient. Unlike a
+     * refresh inside {@code step()}, this one is not undone when the step is then refused (§7): the
+     * refreshed masks stay, and the step retried at the same {@code t} uses them.
+     */
+    public void refreshNow() {
+        ensureOpen();
+        long now = t;
+        double kNext = densityAt(now);
+        if (preparedStep == now || !refreshDue(now, kNext)) {
+            return;
+        }
+        Hyper h = hyper;
+        selectPending(h, now, kNext);
+        commitPending(h, now);
+        k = kNext;
+        preparedStep = now;
+    }
+
+    /** The number of masked gradient entries: the sum of K over the SPARSE parameters' current masks. */
+    public int maskedGradientLength() {
+        ensureOpen();
+        long total = 0;
+        for (int s = 0; s < sparse.length; s++) {
+            total += backend.maskLength(s);
+        }
+        return Math.toIntExact(total);
+    }
+
+    /**
+     * Copies the gradient entries the current masks select into {@code to[offset..offset +
+     * maskedGradientLength())}: SPARSE parameter after parameter in build order, each in mask order
+     * (ascending flat index), which is the order of its compact moments (§4). With
+     * {@link #refreshNow()} first, these are exactly the entries the next {@link #step()} reads.
+     * Allocation-free once a mask of this size has been read.
+     */
+    public void readMaskedGradients(float[] to, int offset) {
+        copyMaskedGradients(to, offset, true);
+    }
+
+    /**
+     * The reverse of {@link #readMaskedGradients}: writes {@code from[offset..offset +
+     * maskedGradientLength())} into the masked entries of the SPARSE parameters' gradients, in the
+     * same order. Entries outside the masks are left as they are (the step does not read them).
+     */
+    public void writeMaskedGradients(float[] from, int offset) {
+        copyMaskedGradients(from, offset, false);
+    }
+
+    private void copyMaskedGradients(float[] buffer, int offset, boolean read) {
+        int length = maskedGradientLength();
+        Objects.checkFromIndexSize(offset, length, buffer.length);
+        int j = offset;
+        for (int s = 0; s < sparse.length; s++) {
+            int kTotal = backend.maskLength(s);
+            if (kTotal > maskScratch.length) {
+                maskScratch = new char[kTotal];
+            }
+            backend.readMask(s, maskScratch);
+            float[] g = sparse[s].grad();
+            int chunkSize = hyper.chunkSize;
+            int chunks = (int) ((sparse[s].size() + (long) chunkSize - 1) / chunkSize);
+            int i = 0;
+            for (int c = 0; c < chunks && kTotal > 0; c++) {
+                int base = c * chunkSize;
+                for (int end = i + (c == chunks - 1 ? maskLast[s] : maskFull[s]); i < end; i++, j++) {
+                    int p = base + maskScratch[i];
+                    if (read) {
+                        buffer[j] = g[p];
+                    } else {
+                        g[p] = buffer[j];
+                    }
+                }
+            }
+        }
     }
 
     /** §7: false under SKIP when a bad value is found; throws under ERROR. */
@@ -422,6 +540,7 @@ public final class NanoAdam implements Optimizer {
      * group's rate and weight decay, K (the masked entries, SPARSE) and state bytes (SPEC.md §9),
      * so that a user sees what the default partition chose.
      */
+    @Override
     public String describe() {
         ensureOpen();
         StringBuilder out = new StringBuilder();
@@ -693,6 +812,7 @@ public final class NanoAdam implements Optimizer {
         k = st.k;
         skipped = st.skipped;
         refreshStep = st.refreshStep;
+        preparedStep = -1;
     }
 
     /** The saved parts must have this optimizer's group layout; their constants are checked and taken. */

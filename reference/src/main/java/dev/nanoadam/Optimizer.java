@@ -61,6 +61,19 @@ public interface Optimizer extends AutoCloseable {
      */
     List<Parameter> parameters();
 
+    /**
+     * What this optimizer does with each of its tensors, one line each after a header (the
+     * library's optimizers say role or group, rate, how the tensor is updated and its state bytes);
+     * by default the class, the step count and each parameter's name and shape.
+     */
+    default String describe() {
+        StringBuilder out = new StringBuilder(getClass().getSimpleName()).append(", t = ").append(steps()).append('\n');
+        for (Parameter p : parameters()) {
+            out.append("  ").append(p.name()).append(' ').append(java.util.Arrays.toString(p.shape())).append('\n');
+        }
+        return out.toString();
+    }
+
     /** Sets every gradient of {@link #parameters()} to +0.0 (as before the first backward pass). */
     default void zeroGrad() {
         for (Parameter p : parameters()) {

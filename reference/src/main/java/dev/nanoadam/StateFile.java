@@ -1,6 +1,7 @@
 package dev.nanoadam;
 
 import dev.nanoadam.io.AtomicFiles;
+import dev.nanoadam.io.Checksums;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -13,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 
@@ -53,7 +54,7 @@ final class StateFile {
 
     /** The file's bytes, into {@code raw}: flushed, left open. */
     static void write(OutputStream raw, int kind, Body body) throws IOException {
-        CRC32C crc = new CRC32C();
+        Checksum crc = Checksums.create();
         BufferedOutputStream buffered = new BufferedOutputStream(raw, 1 << 16);
         DataOutputStream out = new DataOutputStream(new CheckedOutputStream(buffered, crc));
         out.write(Checkpoint.MAGIC);
@@ -71,7 +72,7 @@ final class StateFile {
      * returns); counts bounded by {@code limit}.
      */
     static void read(InputStream raw, int kind, Parser parser, long limit, String where) throws IOException {
-        CRC32C crc = new CRC32C();
+        Checksum crc = Checksums.create();
         Reader in = new Reader(new CheckedInputStream(raw, crc), limit, where);
         try {
             byte[] head = in.readNBytes(Checkpoint.MAGIC.length);

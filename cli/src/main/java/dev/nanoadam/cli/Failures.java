@@ -1,5 +1,6 @@
 package dev.nanoadam.cli;
 
+import dev.nanoadam.distributed.MpiException;
 import dev.nanoadam.NonFiniteGradientException;
 import dev.nanoadam.spi.BackendUnavailableException;
 import java.io.IOException;
@@ -31,6 +32,9 @@ final class Failures implements IExecutionExceptionHandler {
     /** The line to print for an expected failure, or null for a bug. */
     static String oneLine(Throwable e) {
         Throwable t = e instanceof UncheckedIOException u ? u.getCause() : e;
+        if (t instanceof MpiException) {
+            return t.getMessage();
+        }
         if (t instanceof BackendUnavailableException) {
             return "backend cannot start: " + t.getMessage();
         }

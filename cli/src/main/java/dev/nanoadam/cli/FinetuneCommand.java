@@ -7,10 +7,15 @@ import dev.nanoadam.cli.experiment.OptimizerSpec;
 import dev.nanoadam.cli.experiment.Results;
 import dev.nanoadam.cli.experiment.Tasks;
 import dev.nanoadam.cli.report.Plots;
+import dev.nanoadam.distributed.Mpi;
+import dev.nanoadam.distributed.MpiException;
+import dev.nanoadam.distributed.MpiRun;
 import dev.nanoadam.io.AtomicFiles;
 import dev.nanoadam.models.io.Json;
 import dev.nanoadam.models.io.ModelWeights;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,6 +43,11 @@ import picocli.CommandLine.Spec;
  * training starts), {@code checkpoint/} (the trainer's atomic checkpoints), {@code curve.json},
  * and at the end {@code model.safetensors}, {@code results.json}, {@code curves.csv},
  * {@code accuracy.png} and {@code summary.png}.
+ *
+ * <p>With {@code --ranks N} (N > 1) the command starts {@code mpirun -np N} copies of itself on this
+ * machine ({@link MpiRun}); each is one rank of a data-parallel run ({@code dev.nanoadam.distributed}):
+ * every batch is split into N slices, rank 0 writes the output and the checkpoints, and when a rank
+ * dies the job ends and this command says which rank and where to resume.
  */
 @Command(name = "finetune", sortOptions = false, mixinStandardHelpOptions = true,
         description = {"Fine-tune a pretrained model on new classes with one optimizer, checkpointing as it goes. "
@@ -105,22 +115,106 @@ final class FinetuneCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "continue the run in DIR from its last checkpoint, with its settings (only --backend may be given too)")
+            description = "continue the run in DIR from its last checkpoint, with its settings (only --backend and --ranks may be given too)")
     Path resume;
+
+    @Option(names = "--ranks", paramLabel = "N", defaultValue = "1",
+            description = "data-parallel over N processes on this machine, started with Open MPI's mpirun; each batch is split"
+                    + " into N equal slices and the ranks exchange only the gradient entries the step reads (default: ${DEFAULT-VALUE})")
+    int ranks;
 
     @Override
     public Integer call() throws Exception {
-        if (resume != null) {
-            return resumeRun();
+        if (ranks < 1) {
+            throw new IllegalArgumentException("--ranks must be >= 1, got " + ranks);
         }
-        if (Files.exists(out.resolve(SETTINGS))) {
+        if (ranks == 1) {
+            return run(null);
+        }
+        if (!Mpi.launchedByMpirun()) {
+            return launchRanks();
+        }
+        Mpi mpi = Mpi.init();
+        if (mpi.size() != ranks) {
+            throw new MpiException("--ranks " + ranks + ", but mpirun started " + mpi.size() + " ranks");
+        }
+        int status = 0;
+        try {
+            status = run(mpi);
+        } catch (Exception | Error e) {
+            // One rank failing would leave the others waiting in the exchange: end them all.
+            String line = Failures.oneLine(e);
+            System.err.println("nanoadam finetune: rank " + mpi.rank() + ": " + (line != null ? line : e));
+            if (line == null) {
+                e.printStackTrace();
+            }
+            System.err.flush();
+            mpi.abort(Failures.FAILED);
+        }
+        mpi.close();
+        return status;
+    }
+
+    /** This run, alone ({@code mpi} null) or as one rank of an MPI job. */
+    private Integer run(Mpi mpi) throws Exception {
+        if (resume != null) {
+            return resumeRun(mpi);
+        }
+        boolean root = mpi == null || mpi.rank() == 0;
+        if (root && Files.exists(out.resolve(SETTINGS))) {
             throw new IllegalArgumentException(out + " already holds a fine-tuning run (" + SETTINGS
                     + "); continue it with --resume " + out + " or choose another --out");
         }
         OptimizerSpec opt = optimizerSpec();  // validates before anything is written
-        Files.createDirectories(out);
-        writeSettings(out.resolve(SETTINGS));
-        return train(out, opt, false);
+        if (batchSize % ranks != 0) {
+            throw new IllegalArgumentException("--batch-size " + batchSize + " does not split into --ranks " + ranks
+                    + " equal slices");
+        }
+        if (root) {
+            Files.createDirectories(out);
+            writeSettings(out.resolve(SETTINGS));
+        }
+        return train(out, opt, false, mpi);
+    }
+
+    /**
+     * Starts {@code mpirun -np ranks} copies of this command in JVMs like this one and waits; when
+     * the job fails, says which rank ended it and how to continue from the last checkpoint.
+     */
+    private Integer launchRanks() throws Exception {
+        if (resume == null && Files.exists(out.resolve(SETTINGS))) {
+            throw new IllegalArgumentException(out + " already holds a fine-tuning run (" + SETTINGS
+                    + "); continue it with --resume " + out + " --ranks " + ranks + " or choose another --out");
+        }
+        if (resume == null && batchSize % ranks != 0) {
+            throw new IllegalArgumentException("--batch-size " + batchSize + " does not split into --ranks " + ranks
+                    + " equal slices");
+        }
+        List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (args.isEmpty() || !args.get(0).equals(spec.name())) {
+            args.add(0, spec.name());
+        }
+        MpiRun.Outcome outcome = MpiRun.run(ranks, MpiRun.thisJvm(Main.class.getName(), args), System.out);
+        if (outcome.succeeded()) {
+            return 0;
+        }
+        Path dir = resume != null ? resume : out;
+        Path checkpoint = dir.resolve("checkpoint");
+        String last = dev.nanoadam.models.train.Trainer.hasCheckpoint(checkpoint)
+                ? "the last checkpoint (step " + checkpointStep(checkpoint) + ") is in " + checkpoint
+                : "no checkpoint was written yet";
+        throw new MpiException("the " + ranks + "-rank job stopped: "
+                + (outcome.failedRank() >= 0 ? "rank " + outcome.failedRank() + " " + outcome.failure() : "mpirun exited with status " + outcome.status())
+                + "; " + last + "; continue with: nanoadam finetune --resume " + dir + " --ranks " + ranks);
+    }
+
+    private static String checkpointStep(Path checkpoint) {
+        try {
+            Object m = Json.parse(Files.readString(checkpoint.resolve(dev.nanoadam.models.train.Trainer.MANIFEST), StandardCharsets.UTF_8));
+            return m instanceof Map<?, ?> map ? String.valueOf(map.get("step")) : "?";
+        } catch (IOException | Json.ParseException e) {
+            return "? (" + e.getMessage() + ")";
+        }
     }
 
     private OptimizerSpec optimizerSpec() {
@@ -145,8 +239,9 @@ final class FinetuneCommand implements Callable<Integer> {
         return OptimizerSpec.baseline(kind, rate, options.backend);
     }
 
-    private Integer train(Path dir, OptimizerSpec opt, boolean resuming) throws Exception {
-        Console console = Console.system();
+    private Integer train(Path dir, OptimizerSpec opt, boolean resuming, Mpi mpi) throws Exception {
+        boolean root = mpi == null || mpi.rank() == 0;
+        Console console = root ? Console.system() : new Console(new PrintStream(OutputStream.nullOutputStream()), false);
         FineTuning.Settings settings = options.fineTuning(steps, batchSize);
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
@@ -154,10 +249,19 @@ final class FinetuneCommand implements Callable<Integer> {
         ModelFactory factory = options.modelFactory();
         options.checkBackend();
         Tasks tasks = options.loadTasks();
+        if (!root) {
+            mpi.barrier();   // rank 0 makes the cached pretraining, if missing, before the others read it
+        }
         ExperimentOptions.Start start = options.start(factory, tasks, pretrained, console);
+        if (root && mpi != null) {
+            mpi.barrier();
+        }
         FineTuning fineTuning = new FineTuning(factory, tasks, start.model(), start.task1Accuracy(), settings, console);
         FineTuning.Result r = fineTuning.run(opt, new FineTuning.Checkpoints(dir.resolve("checkpoint"), checkpointEvery,
-                dir.resolve("curve.json"), resuming));
+                dir.resolve("curve.json"), resuming), mpi);
+        if (!root) {
+            return 0;
+        }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("model", factory.spec());
@@ -183,7 +287,8 @@ final class FinetuneCommand implements Callable<Integer> {
     /** Options that describe where and how to run, not what is computed: never recorded. */
     private static boolean recorded(OptionSpec o) {
         String n = o.longestName();
-        return !n.equals("--resume") && !n.equals("--out") && !n.equals("--help") && !n.equals("--version");
+        return !n.equals("--resume") && !n.equals("--out") && !n.equals("--ranks") && !n.equals("--help")
+                && !n.equals("--version");
     }
 
     /** Writes every option's value (defaults included) as the argument list that rebuilds this run. */
@@ -216,12 +321,12 @@ final class FinetuneCommand implements Callable<Integer> {
         AtomicFiles.write(file, (Json.write(json) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    private Integer resumeRun() throws Exception {
+    private Integer resumeRun(Mpi mpi) throws Exception {
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
             String n = o.longestName();
-            if (!n.equals("--resume") && !n.equals("--backend")) {
+            if (!n.equals("--resume") && !n.equals("--backend") && !n.equals("--ranks")) {
                 throw new IllegalArgumentException("--resume takes every setting from " + resume.resolve(SETTINGS)
-                        + "; only --backend may be given with it, not " + n);
+                        + "; only --backend and --ranks may be given with it, not " + n);
             }
         }
         Path file = resume.resolve(SETTINGS);
@@ -251,6 +356,11 @@ final class FinetuneCommand implements Callable<Integer> {
         if (spec.commandLine().getParseResult().hasMatchedOption("--backend")) {
             original.options.backend = options.backend;
         }
-        return original.train(resume, original.optimizerSpec(), true);
+        if (original.batchSize % ranks != 0) {
+            throw new IllegalArgumentException("the run in " + resume + " has batch size " + original.batchSize
+                    + ", which does not split into --ranks " + ranks + " equal slices");
+        }
+        original.ranks = ranks;
+        return original.train(resume, original.optimizerSpec(), true, mpi);
     }
 }

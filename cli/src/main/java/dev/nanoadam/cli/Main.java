@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "nanoadam", mixinStandardHelpOptions = true, version = "nanoadam 0.1.0",
         description = "NanoAdam: fine-tune only the smallest weights.",
         subcommands = {DemoCommand.class, FinetuneCommand.class, AnalyzeCommand.class, ModelsCommand.class,
-            InspectCommand.class, EmbedCommand.class, MemoryCommand.class, FinetuneMiniLmCommand.class,
+            InspectCommand.class, EmbedCommand.class, MemoryCommand.class, TrafficCommand.class, FinetuneMiniLmCommand.class,
             ContinualMiniLmCommand.class, ConformanceCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -80,8 +80,8 @@ class FinetuneResumeTest {
      * Runs the whole fine-tuning here, then again in a child JVM that halts at {@code crashAt};
      * checks the checkpoint it left is that of step {@code expectedCheckpoint}, optionally adds
      * what a halt in the middle of writing the next checkpoint leaves behind (that checkpoint's
-     * model file and a torn temporary optimizer file, the manifest still the old one), resumes
-     * here, and compares.
+     * file, or only a torn temporary one, the manifest still the old one), resumes here, and
+     * compares.
      */
     private static void haltResumeCompare(Path dir, String model, String optimizer, int steps, int batchSize, String crashAt,
                                           long expectedCheckpoint, boolean tornNextCheckpoint) throws Exception {
@@ -108,11 +108,10 @@ class FinetuneResumeTest {
         if (tornNextCheckpoint) {
             Path ck = halted.resolve("checkpoint");
             long next = expectedCheckpoint + 10;
-            byte[] modelBytes = Files.readAllBytes(ck.resolve("model-" + expectedCheckpoint + ".safetensors"));
-            Files.write(ck.resolve("model-" + next + ".safetensors"), modelBytes);
-            byte[] optimizerBytes = Files.readAllBytes(ck.resolve("optimizer0-" + expectedCheckpoint + ".bin"));
-            Files.write(ck.resolve(".optimizer0-" + next + ".bin.5eed5eed5eed5eed.tmp"),
-                    Arrays.copyOf(optimizerBytes, optimizerBytes.length / 2));
+            byte[] bytes = Files.readAllBytes(ck.resolve("checkpoint-" + expectedCheckpoint + ".safetensors"));
+            Files.write(ck.resolve("checkpoint-" + next + ".safetensors"), bytes);
+            Files.write(ck.resolve(".checkpoint-" + (next + 10) + ".safetensors.5eed5eed5eed5eed.tmp"),
+                    Arrays.copyOf(bytes, bytes.length / 2));
         }
 
         Cli.Result resumed = Cli.run("finetune", "--resume", halted.toString());
@@ -167,7 +166,7 @@ class FinetuneResumeTest {
 
         Cli.Result withLr = Cli.run("finetune", "--resume", out.toString(), "--lr", "0.1");
         assertEquals(1, withLr.status());
-        assertTrue(withLr.err().contains("only --backend may be given with it, not --lr"), withLr.err());
+        assertTrue(withLr.err().contains("only --backend and --ranks may be given with it, not --lr"), withLr.err());
 
         Cli.Result finished = Cli.run("finetune", "--resume", out.toString(), "--backend", "cpu-scalar");
         assertEquals(0, finished.status(), finished.toString());

@@ -47,6 +47,8 @@ import org.jocl.cl_program;
  * {@code close()}.
  */
 final class DeviceRuntime {
+    /** Says once per device, at INFO, which platform and device run (java.util.logging prints INFO by default). */
+    private static final System.Logger LOG = System.getLogger(DeviceRuntime.class.getName());
     /** Options of every build (SPEC.md §10); never fast-math, mad or denormals-are-zero. */
     static final String BUILD_OPTIONS = "-cl-std=CL1.2 -cl-fp32-correctly-rounded-divide-sqrt";
 
@@ -85,7 +87,7 @@ final class DeviceRuntime {
         if (rt == null) {
             rt = new DeviceRuntime(entry);
             BY_DEVICE.put(key, rt);
-            System.err.println(rt.description);
+            LOG.log(System.Logger.Level.INFO, rt.description);
         }
         return rt;
     }

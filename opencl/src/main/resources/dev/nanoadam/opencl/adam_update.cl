@@ -22,6 +22,48 @@ ushort bf16_store(float x) {
     return (ushort) ((bits + 0x7FFFu + ((bits >> 16) & 1u)) >> 16);
 }
 
+/*
+ * SPEC.md section 6 on one entry, the one place this program writes it: returns the new weight from
+ * the weight x, the gradient gi and the moments m0, v0, and leaves the new moments in *m1 and *v1.
+ * Every kernel below calls it, whatever its state type.
+ */
+float adam_entry(float x, float gi, float m0, float v0, float b1, float b2, float c1, float c2, float step_size,
+                 float bc2, float decay, int decay_on, float eps, float* m1, float* v1) {
+    if (decay_on) {
+        x = x * decay;
+    }
+    *m1 = b1 * m0 + c1 * gi;
+    *v1 = b2 * v0 + c2 * (gi * gi);
+    const float d = sqrt(*v1) / bc2 + eps;
+    return x - step_size * (*m1 / d);
+}
+
+/* The arguments every kernel takes after its arrays: the step's constants (StepConstants). */
+#define ADAM_ARGS \
+        /* Number of entries; the launch may have more work-items than this. */ \
+        int count, \
+        /* beta1 */ \
+        float b1, \
+        /* beta2 */ \
+        float b2, \
+        /* 1 - beta1, rounded once from double on the host */ \
+        float c1, \
+        /* 1 - beta2, rounded once from double on the host */ \
+        float c2, \
+        /* lr / (1 - beta1^tau) */ \
+        float step_size, \
+        /* sqrt(1 - beta2^tau) */ \
+        float bc2, \
+        /* 1 - lr * weightDecay */ \
+        float decay, \
+        /* 1 when weightDecay > 0 (then x = x * decay), else 0 */ \
+        int decay_on, \
+        /* eps */ \
+        float eps
+
+/* The constants of ADAM_ARGS as adam_entry takes them. */
+#define ADAM_CONSTANTS b1, b2, c1, c2, step_size, bc2, decay, decay_on, eps
+
 __kernel void adam_update_fp32(
         /* Gradients, count entries (read only). */
         __global const float* g,
@@ -31,40 +73,15 @@ __kernel void adam_update_fp32(
         __global float* m,
         /* Second moments, count entries, updated in place. */
         __global float* v,
-        /* Number of entries; the launch may have more work-items than this. */
-        int count,
-        /* beta1 */
-        float b1,
-        /* beta2 */
-        float b2,
-        /* 1 - beta1, rounded once from double on the host */
-        float c1,
-        /* 1 - beta2, rounded once from double on the host */
-        float c2,
-        /* lr / (1 - beta1^tau) */
-        float step_size,
-        /* sqrt(1 - beta2^tau) */
-        float bc2,
-        /* 1 - lr * weightDecay */
-        float decay,
-        /* 1 when weightDecay > 0 (then x = x * decay), else 0 */
-        int decay_on,
-        /* eps */
-        float eps)
+        ADAM_ARGS)
 {
     const int i = get_global_id(0);
     if (i >= count) {
         return;
     }
-    const float gi = g[i];
-    float x = w[i];
-    if (decay_on) {
-        x = x * decay;
-    }
-    const float m1 = b1 * m[i] + c1 * gi;
-    const float v1 = b2 * v[i] + c2 * (gi * gi);
-    const float d = sqrt(v1) / bc2 + eps;
-    w[i] = x - step_size * (m1 / d);
+    float m1;
+    float v1;
+    w[i] = adam_entry(w[i], g[i], m[i], v[i], ADAM_CONSTANTS, &m1, &v1);
     m[i] = m1;
     v[i] = v1;
 }
@@ -78,40 +95,15 @@ __kernel void adam_update_bf16(
         __global ushort* m,
         /* Second moments as bfloat16 bit patterns, count entries, updated in place. */
         __global ushort* v,
-        /* Number of entries; the launch may have more work-items than this. */
-        int count,
-        /* beta1 */
-        float b1,
-        /* beta2 */
-        float b2,
-        /* 1 - beta1, rounded once from double on the host */
-        float c1,
-        /* 1 - beta2, rounded once from double on the host */
-        float c2,
-        /* lr / (1 - beta1^tau) */
-        float step_size,
-        /* sqrt(1 - beta2^tau) */
-        float bc2,
-        /* 1 - lr * weightDecay */
-        float decay,
-        /* 1 when weightDecay > 0 (then x = x * decay), else 0 */
-        int decay_on,
-        /* eps */
-        float eps)
+        ADAM_ARGS)
 {
     const int i = get_global_id(0);
     if (i >= count) {
         return;
     }
-    const float gi = g[i];
-    float x = w[i];
-    if (decay_on) {
-        x = x * decay;
-    }
-    const float m1 = b1 * bf16_load(m[i]) + c1 * gi;
-    const float v1 = b2 * bf16_load(v[i]) + c2 * (gi * gi);
-    const float d = sqrt(v1) / bc2 + eps;
-    w[i] = x - step_size * (m1 / d);
+    float m1;
+    float v1;
+    w[i] = adam_entry(w[i], g[i], bf16_load(m[i]), bf16_load(v[i]), ADAM_CONSTANTS, &m1, &v1);
     m[i] = bf16_store(m1);
     v[i] = bf16_store(v1);
 }

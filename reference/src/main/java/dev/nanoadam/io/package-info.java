@@ -1,6 +1,7 @@
 /**
- * Atomic file writes, the one way every file of this library (optimizer checkpoints, and through
- * the model side weights, results and plots) reaches the disk: a reader or a resumed run sees the
- * old complete file or the new one, never a torn one.
+ * The file plumbing every file of this library goes through: atomic writes (optimizer
+ * checkpoints, and through the model side weights, results and plots: a reader or a resumed run
+ * sees the old complete file or the new one, never a torn one) and the one checksum (CRC-32C)
+ * that checkpoints and manifests carry.
  */
 package dev.nanoadam.io;

@@ -81,14 +81,9 @@ final class StateKernels {
         if (op == OP_UPDATE) {
             if (i < count) {
                 float gi = g.get(i);
-                float x = w.get(i);
-                if (ctl.get(DECAY_ON) != 0) {
-                    x = x * k.get(DECAY);
-                }
-                float m1 = k.get(B1) * m.get(i) + k.get(C1) * gi;
-                float v1 = k.get(B2) * v.get(i) + k.get(C2) * (gi * gi);
-                float d = (float) Math.sqrt(v1) / k.get(BC2) + k.get(EPS);
-                w.set(i, x - k.get(STEP) * (m1 / d));
+                float m1 = firstMoment(k, m.get(i), gi);
+                float v1 = secondMoment(k, v.get(i), gi);
+                w.set(i, weight(k, ctl.get(DECAY_ON), w.get(i), m1, v1));
                 m.set(i, m1);
                 v.set(i, v1);
             }
@@ -137,14 +132,9 @@ final class StateKernels {
         if (op == OP_UPDATE) {
             if (i < count) {
                 float gi = g.get(i);
-                float x = w.get(i);
-                if (ctl.get(DECAY_ON) != 0) {
-                    x = x * k.get(DECAY);
-                }
-                float m1 = k.get(B1) * KernelBf16.load(m.get(i), k.get(NAN)) + k.get(C1) * gi;
-                float v1 = k.get(B2) * KernelBf16.load(v.get(i), k.get(NAN)) + k.get(C2) * (gi * gi);
-                float d = (float) Math.sqrt(v1) / k.get(BC2) + k.get(EPS);
-                w.set(i, x - k.get(STEP) * (m1 / d));
+                float m1 = firstMoment(k, KernelBf16.load(m.get(i), k.get(NAN)), gi);
+                float v1 = secondMoment(k, KernelBf16.load(v.get(i), k.get(NAN)), gi);
+                w.set(i, weight(k, ctl.get(DECAY_ON), w.get(i), m1, v1));
                 m.set(i, KernelBf16.store(m1));
                 v.set(i, KernelBf16.store(v1));
             }
@@ -183,6 +173,29 @@ final class StateKernels {
                 firstBad(count, partials, result);
             }
         }
+    }
+
+    // SPEC.md §6, written once for both state types: the kernels above load and store the moments
+    // in their type and call these; TornadoVM inlines them into the generated OpenCL C.
+
+    /** m1 = b1 * m0 + c1 * g. */
+    private static float firstMoment(FloatArray k, float m0, float gi) {
+        return k.get(B1) * m0 + k.get(C1) * gi;
+    }
+
+    /** v1 = b2 * v0 + c2 * (g * g). */
+    private static float secondMoment(FloatArray k, float v0, float gi) {
+        return k.get(B2) * v0 + k.get(C2) * (gi * gi);
+    }
+
+    /** The new weight from the weight x and the new moments: decay (when on), then x - step * (m1 / (sqrt(v1) / bc2 + eps)). */
+    private static float weight(FloatArray k, int decayOn, float x, float m1, float v1) {
+        float y = x;
+        if (decayOn != 0) {
+            y = y * k.get(DECAY);
+        }
+        float d = (float) Math.sqrt(v1) / k.get(BC2) + k.get(EPS);
+        return y - k.get(STEP) * (m1 / d);
     }
 
     /** partials[b] = the first index in block b whose gradient is NaN or infinite, or count. */

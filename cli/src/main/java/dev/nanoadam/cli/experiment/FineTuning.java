@@ -1,6 +1,8 @@
 package dev.nanoadam.cli.experiment;
 
 import dev.nanoadam.Optimizer;
+import dev.nanoadam.distributed.DataParallel;
+import dev.nanoadam.distributed.Mpi;
 import dev.nanoadam.models.Classifier;
 import dev.nanoadam.models.data.BatchLoader;
 import dev.nanoadam.models.data.Datasets;
@@ -167,19 +169,35 @@ public final class FineTuning {
      * at a given step or checkpoint ({@link CrashPoint}), to test exactly that.
      */
     public Result run(OptimizerSpec spec, Checkpoints checkpoints) throws IOException {
+        return run(spec, checkpoints, null);
+    }
+
+    /**
+     * As {@link #run(OptimizerSpec, Checkpoints)}, as one rank of a data-parallel MPI job when
+     * {@code mpi} is given ({@link DataParallel}): every batch is split over the ranks, weights and
+     * buffers are sent from rank 0 at the start and after a resume, and only rank 0 measures the
+     * curve, writes checkpoints and returns a result (the others return null).
+     */
+    public Result run(OptimizerSpec spec, Checkpoints checkpoints, Mpi mpi) throws IOException {
         Classifier model = startingModel();
         BatchLoader loader = new BatchLoader(tasks.task2Train(), settings.batchSize(), true, settings.dataSeed(), true);
-        Curve curve = new Curve(checkpoints == null ? null : checkpoints.curveFile());
+        boolean root = mpi == null || mpi.rank() == 0;
+        Curve curve = new Curve(checkpoints == null || !root ? null : checkpoints.curveFile());
         try (Optimizer opt = spec.build(model, settings.steps())) {
             CurveListener points = new CurveListener(model, curve);
-            Trainer.Builder b = Trainer.builder(model, loader).optimizers(opt)
-                    .listener(console.progress("fine-tune " + spec.label() + " on classes "
-                            + Tasks.describe(tasks.task2Classes())))
-                    .listener(points);
-            if (checkpoints != null) {
+            DataParallel parallel = mpi == null ? null : DataParallel.overMpi(mpi, model, opt);
+            Trainer.Builder b = Trainer.builder(model, loader).optimizers(opt);
+            if (root) {
+                b.listener(console.progress("fine-tune " + spec.label() + " on classes "
+                        + Tasks.describe(tasks.task2Classes()))).listener(points);
+            }
+            if (parallel != null) {
+                b.gradients(parallel);
+            }
+            if (checkpoints != null && root) {
                 b.checkpointEvery(checkpoints.every(), checkpoints.directory());
             }
-            CrashPoint crash = CrashPoint.fromSystemProperty();
+            CrashPoint crash = CrashPoint.fromSystemProperty(mpi == null ? 0 : mpi.rank());
             if (crash != null) {
                 b.listener(crash);
             }
@@ -187,10 +205,14 @@ public final class FineTuning {
             if (checkpoints != null && checkpoints.resume() && Trainer.hasCheckpoint(checkpoints.directory())) {
                 trainer.resume(checkpoints.directory());
                 curve.resumeAt(trainer.completedSteps());
-                console.say("resumed " + spec.label() + " at step " + trainer.completedSteps() + " of " + settings.steps());
-            } else {
+                console.say("resumed " + spec.label() + " at step " + trainer.completedSteps() + " of " + settings.steps()
+                        + (parallel == null ? "" : " on " + parallel.replicas() + " ranks"));
+            } else if (root) {
                 curve.clear();
                 curve.add(new Curve.Point(0, task1(model, task1Curve), task2Curve.of(model)));
+            }
+            if (parallel != null) {
+                parallel.broadcastFromRoot();
             }
             long firstStep = trainer.completedSteps();
             HeapPeak.reset();
@@ -201,6 +223,12 @@ public final class FineTuning {
                 throw e.getCause();
             }
             double seconds = (System.nanoTime() - start - points.evaluationNanos) / 1e9;
+            if (!root) {
+                return null;
+            }
+            if (parallel != null) {
+                console.say(parallel.summary());
+            }
             long peak = HeapPeak.bytes();
             long stateBytes = opt.stateBytes();
             double task2Acc = task2Full.of(model);

@@ -4,6 +4,7 @@ import dev.nanoadam.Optimizer;
 import dev.nanoadam.models.Classifier;
 import dev.nanoadam.models.data.BatchLoader;
 import dev.nanoadam.io.AtomicFiles;
+import dev.nanoadam.io.Checksums;
 import dev.nanoadam.models.io.Json;
 import dev.nanoadam.models.io.ModelWeights;
 import dev.nanoadam.LearningRateSchedule;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.zip.CRC32;
 
 /**
  * Task 1: trains a fresh model on the first task's classes with AdamW (linear warm-up over the
@@ -30,7 +30,7 @@ import java.util.zip.CRC32;
  * <p>The cache lives in {@code CACHE/pretrain-KEY/}, where KEY is the first 16 hex digits of the
  * SHA-256 of the configuration as JSON ({@link #configJson}): the model's settings, the data set,
  * the classes, steps, batch size, rate and seed. It holds {@code model.safetensors} and
- * {@code pretrain.json} (the configuration, the file's CRC-32, the task-1 test accuracy), written
+ * {@code pretrain.json} (the configuration, the file's CRC-32C, the task-1 test accuracy), written
  * in that order, each atomically, so a half-written entry has no {@code pretrain.json} and is not
  * used. An entry that fails its checks is reported in one line and trained again.
  */
@@ -149,7 +149,7 @@ public final class Pretraining {
         meta.put("model", String.valueOf(config.get("model")));
         ModelWeights.save(model, weights, meta);
         Map<String, Object> info = new LinkedHashMap<>(config);
-        info.put("model_crc32", crc32(weights));
+        info.put("model_crc32c", Checksums.of(weights));
         info.put("task1_acc", accuracy);
         info.put("task1_test_examples", (long) testExamples);
         info.put("seconds", seconds);
@@ -176,8 +176,8 @@ public final class Pretraining {
             }
         }
         Path weights = dir.resolve("model.safetensors");
-        if (!(info.get("model_crc32") instanceof Long crc) || !Files.isRegularFile(weights) || crc32(weights) != crc) {
-            throw new IOException(weights + " is missing or does not match its CRC-32");
+        if (!(info.get("model_crc32c") instanceof Long crc) || !Files.isRegularFile(weights) || Checksums.of(weights) != crc) {
+            throw new IOException(weights + " is missing or does not match its CRC-32C");
         }
         if (!(info.get("task1_acc") instanceof Number acc) || !(info.get("seconds") instanceof Number seconds)) {
             throw new IOException(infoFile + " lacks task1_acc or seconds");
@@ -189,17 +189,6 @@ public final class Pretraining {
         double accuracy = info.get("task1_test_examples") instanceof Long n && n == tasks.task1Test().size()
                 ? acc.doubleValue() : new Accuracy(tasks.task1Test(), 250).of(model);
         return new Result(model, accuracy, true, dir, seconds.doubleValue());
-    }
-
-    static long crc32(Path file) throws IOException {
-        CRC32 crc = new CRC32();
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                crc.update(buf, 0, n);
-            }
-        }
-        return crc.getValue();
     }
 
     static List<Object> ints(int[] values) {

@@ -12,6 +12,11 @@ import java.util.function.LongSupplier;
  * smoothed training loss and the time left. Anywhere else (a pipe, a file, a CI log) it prints a
  * single line when the run finishes, so logs get one line per phase instead of thousands. Drawing
  * allocates a string, ten times a second at most; the steps in between cost two comparisons.
+ *
+ * <p>Written here rather than taken from me.tongfei:progressbar (0.10.1 resolves): that library reads
+ * the wall clock itself ({@code Instant.now()}, no clock to inject) and redraws from a timer thread
+ * of its own, so neither {@code ProgressBarTest}'s injected-clock checks nor the one-line output
+ * off a terminal could be kept deterministic with it.
  */
 public final class ProgressBar implements TrainingListener {
     private static final long REDRAW_NANOS = 100_000_000L;

@@ -80,7 +80,7 @@ class PretrainingCacheTest {
         Captured third = new Captured();
         Pretraining.Result again = Pretraining.obtain(factory, tasks, s, cache, third.console);
         assertFalse(again.cached());
-        assertTrue(third.text().contains("is unusable (" + weights + " is missing or does not match its CRC-32); training again"),
+        assertTrue(third.text().contains("is unusable (" + weights + " is missing or does not match its CRC-32C); training again"),
                 third.text());
         Map<String, float[]> c = ModelWeights.state(again.model());
         for (String name : a.keySet()) {

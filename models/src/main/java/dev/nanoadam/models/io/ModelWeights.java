@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Saves and loads a {@link Model}'s weights as safetensors: every parameter under its
@@ -51,6 +52,16 @@ public final class ModelWeights {
 
     /** Saves every parameter and buffer as F32, with {@code metadata} in the header, atomically. */
     public static void save(Model model, Path file, Map<String, String> metadata) throws IOException {
+        writer(model, metadata).write(file);
+    }
+
+    /**
+     * A writer that holds every parameter and buffer as F32 and {@code metadata}, to which a caller
+     * may add tensors of its own (under names the model does not use) before writing it.
+     *
+     * @throws IllegalArgumentException if two entries of the model share a name
+     */
+    public static SafetensorsWriter writer(Model model, Map<String, String> metadata) {
         state(model); // refuses duplicate names before anything is written
         SafetensorsWriter w = new SafetensorsWriter();
         metadata.forEach(w::metadata);
@@ -60,7 +71,7 @@ public final class ModelWeights {
         for (Map.Entry<String, float[]> b : model.buffers().entrySet()) {
             w.addFloat32(b.getKey(), b.getValue(), b.getValue().length);
         }
-        w.write(file);
+        return w;
     }
 
     /**
@@ -75,6 +86,17 @@ public final class ModelWeights {
     }
 
     /**
+     * Loads every parameter and buffer of the model from the open {@code file}, which must hold
+     * exactly those names and the tensors {@code others} accepts (tensors a caller stored beside the
+     * model's, read separately).
+     *
+     * @throws SafetensorsException as {@link #load(Model, Path)}; the model is then unchanged
+     */
+    public static void load(Model model, SafetensorsFile file, Predicate<String> others) throws IOException {
+        load(model, file, true, others);
+    }
+
+    /**
      * Loads the parameters and buffers whose names the file has (for fine-tuning from weights
      * trained with another head, say) and reports the rest; a name present in both with a different
      * shape or a non-float type is still an error, and then nothing is loaded.
@@ -84,52 +106,58 @@ public final class ModelWeights {
     }
 
     private static LoadReport load(Model model, Path file, boolean strict) throws IOException {
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            return load(model, f, strict, name -> false);
+        }
+    }
+
+    private static LoadReport load(Model model, SafetensorsFile f, boolean strict, Predicate<String> others)
+            throws IOException {
+        Path file = f.path();
         Map<String, float[]> state = state(model);
         Map<String, int[]> shapes = new LinkedHashMap<>();
         for (Parameter p : model.parameters()) {
             shapes.put(p.name(), p.shape());
         }
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            List<String> loaded = new ArrayList<>();
-            List<String> missing = new ArrayList<>();
-            List<TensorInfo> plan = new ArrayList<>();
-            for (Map.Entry<String, float[]> e : state.entrySet()) {
-                String name = e.getKey();
-                if (!f.contains(name)) {
-                    missing.add(name);
-                    continue;
-                }
-                TensorInfo t = f.tensor(name);
-                if (!t.dtype().isFloatingPoint()) {
-                    throw new SafetensorsException(file, "tensor '" + name + "' is " + t.dtype() + ", not a floating-point type");
-                }
-                int[] shape = shapes.get(name);
-                if (shape != null) {
-                    f.checkShape(t, shape);
-                } else if (t.elementCount() != e.getValue().length) {
-                    throw new SafetensorsException(file, "buffer '" + name + "' has shape " + Arrays.toString(t.shape()) + " ("
-                            + t.elementCount() + " elements) but the model's buffer has " + e.getValue().length + " elements");
-                }
-                plan.add(t);
-                loaded.add(name);
+        List<String> loaded = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        List<TensorInfo> plan = new ArrayList<>();
+        for (Map.Entry<String, float[]> e : state.entrySet()) {
+            String name = e.getKey();
+            if (!f.contains(name)) {
+                missing.add(name);
+                continue;
             }
-            List<String> unexpected = new ArrayList<>();
-            for (String name : f.names()) {
-                if (!state.containsKey(name)) {
-                    unexpected.add(name);
-                }
+            TensorInfo t = f.tensor(name);
+            if (!t.dtype().isFloatingPoint()) {
+                throw new SafetensorsException(file, "tensor '" + name + "' is " + t.dtype() + ", not a floating-point type");
             }
-            if (strict && (!missing.isEmpty() || !unexpected.isEmpty())) {
-                throw new SafetensorsException(file, "does not match the model: "
-                        + (missing.isEmpty() ? "" : "missing " + summary(missing))
-                        + (!missing.isEmpty() && !unexpected.isEmpty() ? "; " : "")
-                        + (unexpected.isEmpty() ? "" : "unexpected " + summary(unexpected)));
+            int[] shape = shapes.get(name);
+            if (shape != null) {
+                f.checkShape(t, shape);
+            } else if (t.elementCount() != e.getValue().length) {
+                throw new SafetensorsException(file, "buffer '" + name + "' has shape " + Arrays.toString(t.shape()) + " ("
+                        + t.elementCount() + " elements) but the model's buffer has " + e.getValue().length + " elements");
             }
-            for (TensorInfo t : plan) {
-                f.copyFloats(t, state.get(t.name()));
-            }
-            return new LoadReport(List.copyOf(loaded), List.copyOf(missing), List.copyOf(unexpected));
+            plan.add(t);
+            loaded.add(name);
         }
+        List<String> unexpected = new ArrayList<>();
+        for (String name : f.names()) {
+            if (!state.containsKey(name) && !others.test(name)) {
+                unexpected.add(name);
+            }
+        }
+        if (strict && (!missing.isEmpty() || !unexpected.isEmpty())) {
+            throw new SafetensorsException(file, "does not match the model: "
+                    + (missing.isEmpty() ? "" : "missing " + summary(missing))
+                    + (!missing.isEmpty() && !unexpected.isEmpty() ? "; " : "")
+                    + (unexpected.isEmpty() ? "" : "unexpected " + summary(unexpected)));
+        }
+        for (TensorInfo t : plan) {
+            f.copyFloats(t, state.get(t.name()));
+        }
+        return new LoadReport(List.copyOf(loaded), List.copyOf(missing), List.copyOf(unexpected));
     }
 
     private static String summary(List<String> names) {

@@ -8,10 +8,15 @@ import dev.nanoadam.models.Classifier;
 import dev.nanoadam.models.data.BatchLoader;
 import dev.nanoadam.models.data.Dataset;
 import dev.nanoadam.io.AtomicFiles;
+import dev.nanoadam.io.Checksums;
 import dev.nanoadam.models.io.Json;
+import dev.nanoadam.models.io.DType;
 import dev.nanoadam.models.io.ModelWeights;
+import dev.nanoadam.models.io.SafetensorsFile;
+import dev.nanoadam.models.io.SafetensorsWriter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -23,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import java.util.zip.CRC32;
 
 /**
  * Trains a {@link Classifier} with one or more {@link Optimizer}s on batches from a
@@ -31,21 +35,23 @@ import java.util.zip.CRC32;
  *
  * <p>One step, in this order: set each optimizer's learning rate from the schedule (if any);
  * take the next batch; {@link Classifier#lossAndGradients} (which zeroes and fills every
- * gradient); {@link Optimizer#step()} on each optimizer in the order given; notify listeners.
+ * gradient; or the builder's {@link GradientSource}); {@link Optimizer#step()} on each optimizer in the order given; notify listeners.
  * NanoAdam updates both parameter groups itself, so a single optimizer is the usual case. After
  * warm-up (the loader's buffers, the model's workspaces) a step allocates nothing here.
  *
  * <p>Evaluation ({@link #evaluate}) switches the model to eval mode, predicts every example of a
  * data set in order, counts the right ones, and switches back to training mode.
  *
- * <p>Checkpoints ({@link #saveCheckpoint}, {@link #resume}) live in a directory:
- * {@code model-STEP.safetensors} (every parameter and buffer, float32), {@code optimizerI-STEP.bin}
- * (each optimizer's own {@link Optimizer#save} format) and the manifest {@value #MANIFEST}, which
- * holds the step, the loader's position and settings, the base learning rates and each file's
- * size and CRC-32. Every file is written atomically and the manifest last, so a crash at any
- * moment leaves the previous checkpoint intact; files of older checkpoints are deleted after. A
- * resumed trainer continues bit for bit as an uninterrupted one would, provided the model computes
- * deterministically from its weights, buffers and batches.
+ * <p>Checkpoints ({@link #saveCheckpoint}, {@link #resume}) live in a directory: one file,
+ * {@code checkpoint-STEP.safetensors}, holds every parameter and buffer (float32, under their
+ * names) and each optimizer's state as it writes it with {@link Optimizer#saveTo} (a U8 tensor
+ * {@code optimizer/I}); the manifest {@value #MANIFEST} holds the step, the loader's position and
+ * settings, the base learning rates and that file's size and CRC-32C. The file is written
+ * atomically and the manifest after it, so a crash at any moment leaves the previous checkpoint
+ * intact; the file of the checkpoint it replaces is deleted after. A resumed trainer continues bit
+ * for bit as an uninterrupted one would, provided the model computes deterministically from its
+ * weights, buffers and batches. Checkpoints of the earlier layout (version 1: the optimizers in
+ * files of their own) are refused, saying so.
  *
  * <pre>{@code
  * try (Optimizer opt = ...) {
@@ -67,14 +73,19 @@ public final class Trainer {
     /** Name of the manifest file in a checkpoint directory. */
     public static final String MANIFEST = "checkpoint.json";
     private static final String FORMAT = "nanoadam-checkpoint";
-    private static final long VERSION = 1;
-    private static final Pattern CHECKPOINT_FILE = Pattern.compile("(model-\\d+\\.safetensors|optimizer\\d+-\\d+\\.bin)");
+    private static final long VERSION = 2;        // 2: one file holds the model and the optimizers' states
+    private static final Pattern CHECKPOINT_FILE = Pattern.compile("checkpoint-\\d+\\.safetensors");
+    /** Files of version-1 checkpoints, deleted with the checkpoint they belonged to. */
+    private static final Pattern OLD_CHECKPOINT_FILE = Pattern.compile("(model-\\d+\\.safetensors|optimizer\\d+-\\d+\\.bin)");
+    /** Prefix of the tensors holding the optimizers' states; no model tensor may start with it. */
+    private static final String OPTIMIZER_TENSOR = "optimizer/";
 
     private final Classifier model;
     private final BatchLoader loader;
     private final List<Optimizer> optimizers;
     private final double[] baseLearningRates;      // [optimizers]: rate of each when training started
     private final LearningRateSchedule schedule;   // null: rates are left alone
+    private final GradientSource gradients;
     private final List<TrainingListener> listeners;
     private final long evaluateEvery;
     private final Dataset evaluationData;
@@ -96,6 +107,7 @@ public final class Trainer {
             baseLearningRates[i] = optimizers.get(i).learningRate();
         }
         this.schedule = b.schedule;
+        this.gradients = b.gradients;
         this.listeners = List.copyOf(b.listeners);
         this.evaluateEvery = b.evaluateEvery;
         this.evaluationData = b.evaluationData;
@@ -115,6 +127,7 @@ public final class Trainer {
         private final BatchLoader loader;
         private final List<Optimizer> optimizers = new ArrayList<>();
         private LearningRateSchedule schedule;
+        private GradientSource gradients = Classifier::lossAndGradients;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private long evaluateEvery;
         private Dataset evaluationData;
@@ -138,6 +151,15 @@ public final class Trainer {
         /** Sets every optimizer's rate before each step from its base rate; without one, rates are left alone. */
         public Builder schedule(LearningRateSchedule s) {
             this.schedule = Objects.requireNonNull(s, "schedule");
+            return this;
+        }
+
+        /**
+         * Where each step's loss and gradients come from (default: {@link Classifier#lossAndGradients}
+         * on the batch); data-parallel training combines several replicas' gradients here.
+         */
+        public Builder gradients(GradientSource source) {
+            this.gradients = Objects.requireNonNull(source, "source");
             return this;
         }
 
@@ -205,7 +227,7 @@ public final class Trainer {
             }
         }
         Batch batch = loader.next();
-        float loss = model.lossAndGradients(batch);
+        float loss = gradients.lossAndGradients(model, batch);
         for (int i = 0; i < optimizers.size(); i++) {
             optimizers.get(i).step();
         }
@@ -292,23 +314,36 @@ public final class Trainer {
 
     /**
      * Writes a checkpoint of the model, the optimizers and this trainer's state to {@code directory}
-     * (created if absent), then deletes the files of the checkpoint it replaces. Give checkpoints a
-     * directory of their own: any {@code model-N.safetensors} or {@code optimizerI-N.bin} there that
-     * the new manifest does not list is deleted.
+     * (created if absent), then deletes the file of the checkpoint it replaces. Give checkpoints a
+     * directory of their own: any {@code checkpoint-N.safetensors} there that the new manifest does
+     * not list is deleted (and the files of a version-1 checkpoint).
      */
     public void saveCheckpoint(Path directory) throws IOException {
         Files.createDirectories(directory);
-        String modelName = "model-" + step + ".safetensors";
+        String fileName = "checkpoint-" + step + ".safetensors";
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("step", Long.toString(step));
-        ModelWeights.save(model, directory.resolve(modelName), meta);
-        List<String> optimizerNames = new ArrayList<>();
-        for (int i = 0; i < optimizers.size(); i++) {
-            String name = "optimizer" + i + "-" + step + ".bin";
-            optimizers.get(i).save(directory.resolve(name));
-            optimizerNames.add(name);
+        for (String name : ModelWeights.state(model).keySet()) {
+            if (name.startsWith(OPTIMIZER_TENSOR)) {
+                throw new IllegalArgumentException("model tensor '" + name + "' starts with '" + OPTIMIZER_TENSOR
+                        + "', which checkpoints keep for the optimizers' states");
+            }
         }
+        SafetensorsWriter writer = ModelWeights.writer(model, meta);
+        List<Object> opts = new ArrayList<>();
+        for (int i = 0; i < optimizers.size(); i++) {
+            ByteArrayOutputStream state = new ByteArrayOutputStream();
+            optimizers.get(i).saveTo(state);
+            byte[] bytes = state.toByteArray();
+            writer.addRaw(OPTIMIZER_TENSOR + i, DType.U8, new long[] {bytes.length}, bytes);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("tensor", OPTIMIZER_TENSOR + i);
+            entry.put("backend", optimizers.get(i).backendName());
+            opts.add(entry);
+        }
+        Path file = directory.resolve(fileName);
+        writer.write(file);
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("format", FORMAT);
         manifest.put("version", VERSION);
@@ -328,47 +363,26 @@ public final class Trainer {
             rates.add(r);
         }
         manifest.put("baseLearningRates", rates);
-        manifest.put("model", fileEntry(directory, modelName));
-        List<Object> opts = new ArrayList<>();
-        for (int i = 0; i < optimizers.size(); i++) {
-            Map<String, Object> entry = fileEntry(directory, optimizerNames.get(i));
-            entry.put("backend", optimizers.get(i).backendName());
-            opts.add(entry);
-        }
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("file", fileName);
+        entry.put("bytes", Files.size(file));
+        entry.put("crc32c", Checksums.of(file));
+        manifest.put("file", entry);
         manifest.put("optimizers", opts);
         AtomicFiles.write(directory.resolve(MANIFEST), (Json.write(manifest) + "\n").getBytes(StandardCharsets.UTF_8));
-        deleteStale(directory, modelName, optimizerNames);
+        deleteStale(directory, fileName);
         for (int i = 0; i < listeners.size(); i++) {
             listeners.get(i).onCheckpoint(step, directory);
         }
     }
 
-    private static Map<String, Object> fileEntry(Path directory, String name) throws IOException {
-        Map<String, Object> e = new LinkedHashMap<>();
-        Path file = directory.resolve(name);
-        e.put("file", name);
-        e.put("bytes", Files.size(file));
-        e.put("crc32", crc32(file));
-        return e;
-    }
-
-    private static long crc32(Path file) throws IOException {
-        CRC32 crc = new CRC32();
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                crc.update(buf, 0, n);
-            }
-        }
-        return crc.getValue();
-    }
-
-    private static void deleteStale(Path directory, String modelName, List<String> optimizerNames) throws IOException {
+    private static void deleteStale(Path directory, String current) throws IOException {
         List<Path> stale = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path p : files) {
                 String name = p.getFileName().toString();
-                if (CHECKPOINT_FILE.matcher(name).matches() && !name.equals(modelName) && !optimizerNames.contains(name)) {
+                if ((CHECKPOINT_FILE.matcher(name).matches() || OLD_CHECKPOINT_FILE.matcher(name).matches())
+                        && !name.equals(current)) {
                     stale.add(p);
                 }
             }
@@ -380,11 +394,11 @@ public final class Trainer {
 
     /**
      * Restores the model, the optimizers and this trainer's step and data position from the
-     * checkpoint in {@code directory}. Everything checkable is checked before anything changes:
-     * the manifest, that the loader has the settings the checkpoint was written with, the number of
-     * optimizers, each file's size and CRC-32, and the model's tensor names and shapes. If an
-     * optimizer then refuses its file, the model's weights and the loader's position are put back
-     * (optimizers earlier in the list that did load keep their loaded state).
+     * checkpoint in {@code directory}, all or nothing. Everything checkable is checked before
+     * anything changes: the manifest, that the loader has the settings the checkpoint was written
+     * with, the number of optimizers, the file's size and CRC-32C, and the model's tensor names and
+     * shapes. If an optimizer then refuses its state, the model's weights, the optimizers that had
+     * loaded theirs and the loader's position are put back.
      *
      * @throws CheckpointException naming what does not match
      */
@@ -407,8 +421,16 @@ public final class Trainer {
             throw new CheckpointException(manifestFile, "manifest is not valid UTF-8");
         }
         Manifest m = new Manifest(manifestFile);
-        if (!FORMAT.equals(m.string(manifest, "format")) || m.integer(manifest, "version") != VERSION) {
-            throw new CheckpointException(manifestFile, "not a version-" + VERSION + " " + FORMAT + " manifest");
+        if (!FORMAT.equals(m.string(manifest, "format"))) {
+            throw new CheckpointException(manifestFile, "not a " + FORMAT + " manifest");
+        }
+        long version = m.integer(manifest, "version");
+        if (version == 1) {
+            throw new CheckpointException(manifestFile, "a version-1 checkpoint (model and optimizers in separate files), "
+                    + "which this library no longer reads; it reads version " + VERSION + ": start the run again");
+        }
+        if (version != VERSION) {
+            throw new CheckpointException(manifestFile, "checkpoint version " + version + ", this library reads version " + VERSION);
         }
         long savedStep = m.integer(manifest, "step");
         Map<String, Object> data = m.object(manifest, "loader");
@@ -432,41 +454,66 @@ public final class Trainer {
             }
             restoredRates[i] = n.doubleValue();
         }
-        Path modelFile = m.verifiedFile(directory, m.object(manifest, "model"));
-        List<Path> optimizerFiles = new ArrayList<>();
+        List<String> tensors = new ArrayList<>();
         for (Object o : opts) {
             if (!(o instanceof Map<?, ?>)) {
                 throw new CheckpointException(manifestFile, "optimizer entry is not an object");
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> entry = (Map<String, Object>) o;
-            optimizerFiles.add(m.verifiedFile(directory, entry));
+            String tensor = m.string(entry, "tensor");
+            if (!tensor.equals(OPTIMIZER_TENSOR + tensors.size())) {
+                throw new CheckpointException(manifestFile, "optimizer " + tensors.size() + " is stored as '" + tensor
+                        + "', expected '" + OPTIMIZER_TENSOR + tensors.size() + "'");
+            }
+            tensors.add(tensor);
         }
+        Path file = m.verifiedFile(directory, m.object(manifest, "file"));
         if (position > Integer.MAX_VALUE || epoch < 0) {
             throw new CheckpointException(manifestFile, "loader position (epoch " + epoch + ", position " + position + ") is invalid");
         }
-        long oldEpoch = loader.epoch();
-        int oldPosition = loader.position();
-        try {
-            loader.seek(epoch, (int) position); // validates the position first; undone below on failure
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointException(manifestFile, e.getMessage());
-        }
-        Map<String, float[]> snapshot = new LinkedHashMap<>();
-        for (Map.Entry<String, float[]> e : ModelWeights.state(model).entrySet()) {
-            snapshot.put(e.getKey(), e.getValue().clone());
-        }
-        try {
-            ModelWeights.load(model, modelFile); // all or nothing
-            for (int i = 0; i < optimizers.size(); i++) {
-                optimizers.get(i).load(optimizerFiles.get(i));
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            byte[][] states = new byte[tensors.size()][];
+            for (int i = 0; i < states.length; i++) {
+                if (!f.contains(tensors.get(i)) || f.tensor(tensors.get(i)).dtype() != DType.U8) {
+                    throw new CheckpointException(file, "holds no U8 tensor '" + tensors.get(i) + "' (optimizer " + i + "'s state)");
+                }
+                states[i] = f.readBytes(tensors.get(i));
             }
-        } catch (IOException | RuntimeException e) {
-            for (Map.Entry<String, float[]> s : ModelWeights.state(model).entrySet()) {
-                System.arraycopy(snapshot.get(s.getKey()), 0, s.getValue(), 0, s.getValue().length);
+            long oldEpoch = loader.epoch();
+            int oldPosition = loader.position();
+            try {
+                loader.seek(epoch, (int) position); // validates the position first; undone below on failure
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException(manifestFile, e.getMessage());
             }
-            loader.seek(oldEpoch, oldPosition);
-            throw e;
+            Map<String, float[]> snapshot = new LinkedHashMap<>();
+            for (Map.Entry<String, float[]> e : ModelWeights.state(model).entrySet()) {
+                snapshot.put(e.getKey(), e.getValue().clone());
+            }
+            byte[][] before = new byte[optimizers.size()][];
+            int loaded = 0;
+            try {
+                ModelWeights.load(model, f, name -> name.startsWith(OPTIMIZER_TENSOR)); // all or nothing
+                for (; loaded < optimizers.size(); loaded++) {
+                    ByteArrayOutputStream old = new ByteArrayOutputStream();
+                    optimizers.get(loaded).saveTo(old);
+                    before[loaded] = old.toByteArray();
+                    optimizers.get(loaded).loadFrom(new ByteArrayInputStream(states[loaded])); // all or nothing
+                }
+            } catch (IOException | RuntimeException e) {
+                for (Map.Entry<String, float[]> s : ModelWeights.state(model).entrySet()) {
+                    System.arraycopy(snapshot.get(s.getKey()), 0, s.getValue(), 0, s.getValue().length);
+                }
+                for (int i = 0; i < loaded; i++) {
+                    optimizers.get(i).loadFrom(new ByteArrayInputStream(before[i]));
+                }
+                loader.seek(oldEpoch, oldPosition);
+                if (e instanceof IOException) {
+                    throw new CheckpointException(file, "optimizer " + loaded + " refused its state: " + e.getMessage(), e);
+                }
+                throw e;
+            }
         }
         System.arraycopy(restoredRates, 0, baseLearningRates, 0, restoredRates.length);
         step = savedStep;
@@ -530,7 +577,7 @@ public final class Trainer {
                 throw new CheckpointException(file, "file name \"" + name + "\" is not one a checkpoint writes");
             }
             long bytes = integer(entry, "bytes");
-            long crc = integer(entry, "crc32");
+            long crc = integer(entry, "crc32c");
             Path p = directory.resolve(name);
             if (!Files.isRegularFile(p)) {
                 throw new CheckpointException(p, "missing (listed in " + MANIFEST + ")");
@@ -539,9 +586,10 @@ public final class Trainer {
             if (size != bytes) {
                 throw new CheckpointException(p, "is " + size + " bytes, the manifest says " + bytes + " (truncated or replaced)");
             }
-            long actual = crc32(p);
+            long actual = Checksums.of(p);
             if (actual != crc) {
-                throw new CheckpointException(p, String.format("CRC-32 is %08x, the manifest says %08x (corrupted)", actual, crc));
+                throw new CheckpointException(p, String.format(Checksums.NAME + " is %08x, the manifest says %08x (corrupted)",
+                        actual, crc));
             }
             return p;
         }

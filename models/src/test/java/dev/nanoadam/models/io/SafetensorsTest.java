@@ -130,7 +130,7 @@ class SafetensorsTest {
             {"{\"t\":{\"shape\":[2],\"data_offsets\":[0,8]}}", 8, "\"dtype\" must be a string, got null"},
             {"{\"t\":{\"dtype\":\"F32\",\"data_offsets\":[0,8]}}", 8, "\"shape\" must be an array"},
             {"{\"t\":[1]}", 8, "entry must be an object"},
-            {"{" + t + "," + t + "}", 8, "duplicate key \"t\""},
+            {"{" + t + "," + t + "}", 8, "Duplicate field 't'"},
             {"{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}",
                 8, "tensor 'b' starts at data byte 4 but tensor 'a' ends at 8 (overlap)"},
             {"{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}",
@@ -140,7 +140,7 @@ class SafetensorsTest {
             {"{\"__metadata__\":{\"k\":1}}", 0, "metadata \"k\" must be a string, got 1"},
             {"{\"__metadata__\":[]}", 0, "\"__metadata__\" must be an object of strings"},
             {"[1,2]", 0, "header is JSON but not an object"},
-            {"{\"t\":", 0, "header is not valid JSON: at character 5: unexpected end of input"},
+            {"{\"t\":", 0, "header is not valid JSON: at character 5: Unexpected end-of-input"},
         };
         for (Object[] c : cases) {
             Path f = writeRaw(Files.createTempFile(dir, "bad", ".safetensors"), (String) c[0], (Integer) c[1]);

@@ -25,7 +25,7 @@ public final class Sgd implements Optimizer {
     private final float momentum;
     private double lr;
     private long steps;
-    /** When set, {@link #save} fails, to test what a failed checkpoint leaves behind. */
+    /** When set, {@link #saveTo} (and so {@link #save}) fails, to test what a failed checkpoint leaves behind. */
     public boolean failNextSave;
 
     public Sgd(List<Parameter> params, double lr, float momentum) {
@@ -87,15 +87,15 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void save(Path file) throws IOException {
-        if (failNextSave) {
-            failNextSave = false;
-            throw new IOException("disk full (simulated)");
-        }
         AtomicFiles.write(file, channel -> saveTo(Channels.newOutputStream(channel)));
     }
 
     @Override
     public void saveTo(OutputStream stream) throws IOException {
+        if (failNextSave) {
+            failNextSave = false;
+            throw new IOException("disk full (simulated)");
+        }
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(stream));
         out.writeInt(0x53474431); // "SGD1"
         out.writeLong(steps);

@@ -227,7 +227,7 @@ class TrainerTest {
         a.trainer.saveCheckpoint(ck);
         float[] at20 = a.model.weight().data().clone();
         try (Stream<Path> files = Files.list(ck)) {
-            assertEquals(List.of("checkpoint.json", "model-20.safetensors", "optimizer0-20.bin"),
+            assertEquals(List.of("checkpoint-20.safetensors", "checkpoint.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
         a.trainer.run(30);
@@ -248,13 +248,13 @@ class TrainerTest {
 
         Run b = sgdRun(5, 0.05);
         float[] before = b.model.weight().data().clone();
-        Path model = ck.resolve("model-10.safetensors");
+        Path model = ck.resolve("checkpoint-10.safetensors");
         byte[] good = Files.readAllBytes(model);
         byte[] bad = good.clone();
         bad[bad.length - 1] ^= 1;
         Files.write(model, bad);
         CheckpointException e = assertThrows(CheckpointException.class, () -> b.trainer.resume(ck));
-        assertTrue(e.getMessage().contains("CRC-32 is") && e.getMessage().contains("(corrupted)"), e.getMessage());
+        assertTrue(e.getMessage().contains("CRC-32C is") && e.getMessage().contains("(corrupted)"), e.getMessage());
         Files.write(model, java.util.Arrays.copyOf(good, good.length - 1));
         e = assertThrows(CheckpointException.class, () -> b.trainer.resume(ck));
         assertTrue(e.getMessage().contains("is " + (good.length - 1) + " bytes, the manifest says " + good.length), e.getMessage());
@@ -271,7 +271,8 @@ class TrainerTest {
         float[] m2Before = m2.weight().data().clone();
         Trainer wrongOptimizer = Trainer.builder(m2, new BatchLoader(BLOBS, 16, true, 9, false))
                 .optimizers(new Sgd(m2.denseParameters(), 0.05, 0.9f)).build();
-        assertThrows(IOException.class, () -> wrongOptimizer.resume(ck));
+        e = assertThrows(CheckpointException.class, () -> wrongOptimizer.resume(ck));
+        assertTrue(e.getMessage().contains("optimizer 0 refused its state"), e.getMessage());
         Compare.exact("model restored after the optimizer refused", m2Before, m2.weight().data());
         assertEquals(0, wrongOptimizer.completedSteps());
         assertEquals(0, wrongOptimizer.loader().position(), "loader position put back");
@@ -281,6 +282,45 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("no checkpoint here"), e.getMessage());
         b.trainer.resume(ck);
         Compare.exact("resumed once intact", a.model.weight().data(), b.model.weight().data());
+    }
+
+    @Test
+    void whenTheSecondOptimizerRefusesItsStateTheFirstIsPutBackToo() throws IOException {
+        Path ck = dir.resolve("ck");
+        SoftmaxRegression a = new SoftmaxRegression(25, 4, 1);
+        Trainer ta = Trainer.builder(a, new BatchLoader(BLOBS, 16, true, 9, false))
+                .optimizers(new Sgd(a.sparseParameters(), 0.05, 0.9f), new Sgd(a.denseParameters(), 0.05, 0.9f)).build();
+        ta.run(10);
+        ta.saveCheckpoint(ck);
+
+        SoftmaxRegression b = new SoftmaxRegression(25, 4, 5);
+        Sgd first = new Sgd(b.sparseParameters(), 0.05, 0.9f);
+        Sgd second = new Sgd(b.sparseParameters(), 0.05, 0.9f); // covers other parameters than the saved one
+        Trainer tb = Trainer.builder(b, new BatchLoader(BLOBS, 16, true, 9, false)).optimizers(first, second).build();
+        tb.run(3);
+        java.io.ByteArrayOutputStream before = new java.io.ByteArrayOutputStream();
+        first.saveTo(before);
+        float[] weights = b.weight().data().clone();
+        CheckpointException e = assertThrows(CheckpointException.class, () -> tb.resume(ck));
+        assertTrue(e.getMessage().contains("optimizer 1 refused its state"), e.getMessage());
+        java.io.ByteArrayOutputStream after = new java.io.ByteArrayOutputStream();
+        first.saveTo(after);
+        assertTrue(java.util.Arrays.equals(before.toByteArray(), after.toByteArray()), "the first optimizer's state put back");
+        assertEquals(3, first.steps());
+        Compare.exact("model put back", weights, b.weight().data());
+        assertEquals(3, tb.completedSteps());
+    }
+
+    @Test
+    void aCheckpointOfTheEarlierTwoFileLayoutIsRefusedSayingSo() throws IOException {
+        Path ck = dir.resolve("old");
+        Files.createDirectories(ck);
+        Files.writeString(ck.resolve("checkpoint.json"), "{\"format\":\"nanoadam-checkpoint\",\"version\":1,\"step\":10}\n");
+        Run b = sgdRun(5, 0.05);
+        CheckpointException e = assertThrows(CheckpointException.class, () -> b.trainer.resume(ck));
+        assertTrue(e.getMessage().contains("a version-1 checkpoint (model and optimizers in separate files)")
+                && e.getMessage().contains("no longer reads"), e.getMessage());
+        assertEquals(0, b.trainer.completedSteps());
     }
 
     @Test
