@@ -210,7 +210,6 @@ abstract class BaselineOptimizer implements Optimizer {
         }
     }
 
-    /** The hyperparameters every baseline has, with SPEC.md §2's defaults and rules. */
     /**
      * The settings every baseline's builder shares, returned as the builder's own type so that
      * its own settings chain after them.
@@ -311,12 +310,7 @@ abstract class BaselineOptimizer implements Optimizer {
 
     /** The scheduled rate of step {@code step}, checked. */
     private double scheduledRate(long step) {
-        double rate = schedule.learningRate(step, scheduleBase);
-        if (!Double.isFinite(rate) || rate <= 0) {
-            throw new IllegalStateException("schedule: rate " + rate + " at step " + step + " (base " + scheduleBase
-                    + "); a schedule must return a finite rate > 0");
-        }
-        return rate;
+        return Hyper.scheduledRate(schedule, step, scheduleBase);
     }
 
     /** Every group without its own rate gets {@code lr}; a group built with rate r gets lr * r / builder lr. */

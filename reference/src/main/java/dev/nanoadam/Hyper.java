@@ -56,6 +56,16 @@ final class Hyper {
                 totalSteps, chunkSize, criterion, seed, momentPolicy, stateType, nonFinite, newBackend);
     }
 
+    /** The rate {@code schedule} gives step {@code step} over {@code base}, checked finite and > 0. */
+    static double scheduledRate(LearningRateSchedule schedule, long step, double base) {
+        double lr = schedule.learningRate(step, base);
+        if (!Double.isFinite(lr) || lr <= 0) {
+            throw new IllegalStateException("schedule: rate " + lr + " at step " + step + " (base " + base
+                    + "); a schedule must return a finite rate > 0");
+        }
+        return lr;
+    }
+
     static void checkLr(double lr) {
         if (!Double.isFinite(lr) || lr <= 0) {
             throw invalid("lr", lr, "must be finite and > 0");

@@ -493,12 +493,7 @@ public final class NanoAdam implements Optimizer {
     }
 
     private double scheduledRate(long step) {
-        double lr = schedule.learningRate(step, scheduleBase);
-        if (!Double.isFinite(lr) || lr <= 0) {
-            throw new IllegalStateException("schedule: rate " + lr + " at step " + step + " (base " + scheduleBase
-                    + "); a schedule must return a finite rate > 0");
-        }
-        return lr;
+        return Hyper.scheduledRate(schedule, step, scheduleBase);
     }
 
     /** Every group without its own rate gets {@code lr}; a group built with rate r gets lr * r / builder lr. */
