@@ -1,14 +1,14 @@
 package dev.nanoadam.cli;
 
 import dev.nanoadam.Criterion;
-import dev.nanoadam.cli.experiment.Console;
-import dev.nanoadam.cli.experiment.FineTuning;
-import dev.nanoadam.cli.experiment.ModelFactory;
-import dev.nanoadam.cli.experiment.OptimizerSpec;
-import dev.nanoadam.cli.experiment.Pretraining;
-import dev.nanoadam.cli.experiment.Results;
-import dev.nanoadam.cli.experiment.Tasks;
-import dev.nanoadam.cli.report.Plots;
+import dev.nanoadam.experiments.Console;
+import dev.nanoadam.experiments.FineTuning;
+import dev.nanoadam.experiments.ModelFactory;
+import dev.nanoadam.experiments.OptimizerSpec;
+import dev.nanoadam.experiments.Pretraining;
+import dev.nanoadam.experiments.Results;
+import dev.nanoadam.experiments.Tasks;
+import dev.nanoadam.experiments.report.Plots;
 import dev.nanoadam.io.AtomicFiles;
 import dev.nanoadam.models.io.Json;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,13 @@
 package dev.nanoadam.cli;
 
-import dev.nanoadam.cli.experiment.Accuracy;
-import dev.nanoadam.cli.experiment.Console;
-import dev.nanoadam.cli.experiment.FineTuning;
-import dev.nanoadam.cli.experiment.ImageData;
-import dev.nanoadam.cli.experiment.ModelFactory;
-import dev.nanoadam.cli.experiment.Models;
-import dev.nanoadam.cli.experiment.Pretraining;
-import dev.nanoadam.cli.experiment.Tasks;
+import dev.nanoadam.experiments.Accuracy;
+import dev.nanoadam.experiments.Console;
+import dev.nanoadam.experiments.FineTuning;
+import dev.nanoadam.experiments.ImageData;
+import dev.nanoadam.experiments.ModelFactory;
+import dev.nanoadam.experiments.Models;
+import dev.nanoadam.experiments.Pretraining;
+import dev.nanoadam.experiments.Tasks;
 import dev.nanoadam.spi.Backends;
 import dev.nanoadam.models.Classifier;
 import dev.nanoadam.models.io.ModelWeights;
@@ -30,7 +30,7 @@ final class ExperimentOptions {
     static final String LR_MICROADAM = "1e-3";
 
     /** The demo's learning rate of {@code kind}, which {@code finetune} takes by default too. */
-    static double demoLearningRate(dev.nanoadam.cli.experiment.OptimizerSpec.Kind kind) {
+    static double demoLearningRate(dev.nanoadam.experiments.OptimizerSpec.Kind kind) {
         return Double.parseDouble(switch (kind) {
             case NANOADAM -> LR_NANOADAM;
             case ADAMW -> LR_ADAMW;
@@ -40,8 +40,8 @@ final class ExperimentOptions {
         });
     }
 
-    /** Default model: sized so that the whole demo runs in a few minutes on two cores. */
-    static final String DEFAULT_MODEL = "resnet";
+    /** Default model: the demo's. */
+    static final String DEFAULT_MODEL = Models.DEMO;
 
     @Option(names = "--model", paramLabel = "SPEC", defaultValue = DEFAULT_MODEL,
             description = "model: NAME or NAME:KEY=VALUE,... (default: ${DEFAULT-VALUE}); see 'nanoadam models'")

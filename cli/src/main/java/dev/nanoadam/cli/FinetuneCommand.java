@@ -1,12 +1,12 @@
 package dev.nanoadam.cli;
 
-import dev.nanoadam.cli.experiment.Console;
-import dev.nanoadam.cli.experiment.FineTuning;
-import dev.nanoadam.cli.experiment.ModelFactory;
-import dev.nanoadam.cli.experiment.OptimizerSpec;
-import dev.nanoadam.cli.experiment.Results;
-import dev.nanoadam.cli.experiment.Tasks;
-import dev.nanoadam.cli.report.Plots;
+import dev.nanoadam.experiments.Console;
+import dev.nanoadam.experiments.FineTuning;
+import dev.nanoadam.experiments.ModelFactory;
+import dev.nanoadam.experiments.OptimizerSpec;
+import dev.nanoadam.experiments.Results;
+import dev.nanoadam.experiments.Tasks;
+import dev.nanoadam.experiments.report.Plots;
 import dev.nanoadam.distributed.Mpi;
 import dev.nanoadam.distributed.MpiException;
 import dev.nanoadam.distributed.MpiRun;

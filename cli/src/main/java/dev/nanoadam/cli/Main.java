@@ -1,7 +1,5 @@
 package dev.nanoadam.cli;
 
-import dev.nanoadam.cli.minilm.ContinualMiniLmCommand;
-import dev.nanoadam.cli.minilm.FinetuneMiniLmCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

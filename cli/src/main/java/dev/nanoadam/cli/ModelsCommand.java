@@ -1,6 +1,6 @@
 package dev.nanoadam.cli;
 
-import dev.nanoadam.cli.experiment.ModelProvider;
+import dev.nanoadam.experiments.ModelProvider;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

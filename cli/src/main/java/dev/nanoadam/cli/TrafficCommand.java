@@ -1,6 +1,7 @@
 package dev.nanoadam.cli;
 
-import dev.nanoadam.cli.Architectures.Tensor;
+import dev.nanoadam.experiments.Architectures;
+import dev.nanoadam.experiments.Architectures.Tensor;
 import dev.nanoadam.distributed.ExchangeTiming;
 import dev.nanoadam.distributed.Mpi;
 import dev.nanoadam.distributed.MpiException;

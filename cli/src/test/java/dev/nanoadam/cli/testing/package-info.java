@@ -1,2 +1,0 @@
-/** Small real models for fast tests of the commands. */
-package dev.nanoadam.cli.testing;
