@@ -43,9 +43,9 @@ import java.util.Map;
  * {@code long[]}. Measured on all-MiniLM-L6-v2 (86.8 MiB file, 2-core AMD EPYC Zen 5, JDK 25,
  * {@code read} plus {@link BertWeights#fromOnnx}, thread CPU time over 3 JVMs x 6 loads), against
  * the hand-written wire decoder this replaced: the same peak heap (287 vs 286 MiB, the file's bytes
- * included) and the same CPU time once warm (65-95 vs 64-120 ms); the first load in a JVM costs
- * 330-400 ms instead of 184-238 ms, loading and initialising the generated classes. That one-off
- * cost is no reason to keep a hand decoder.
+ * included) and the same CPU time once warm (66-125 vs 64-121 ms); the first load in a JVM costs
+ * 408-465 ms instead of 184-238 ms, loading and initialising the generated classes and protobuf's
+ * runtime. That one-off cost of about 0.2 s is no reason to keep a hand decoder.
  *
  * <p>Every fault is an {@link OnnxFormatException} naming the source: a malformed protobuf
  * (truncated file, a length running past its enclosing message, an invalid tag) with protobuf's
