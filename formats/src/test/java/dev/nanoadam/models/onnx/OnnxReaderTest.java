@@ -162,7 +162,23 @@ class OnnxReaderTest {
         inflated[22] = (byte) 0xFF;
         inflated[23] = (byte) 0x3F;
         OnnxFormatException big = assertThrows(OnnxFormatException.class, () -> OnnxReader.read(inflated, "inflated"));
-        assertTrue(big.getMessage().contains("ModelProto.graph declares"), big.getMessage());
+        assertTrue(big.getMessage().startsWith("inflated: not a readable ONNX protobuf"), big.getMessage());
+        assertTrue(big.getMessage().contains("truncated"), "protobuf's reason: " + big.getMessage());
+    }
+
+    /** A length prefix running past the end of its enclosing message, though not past the file. */
+    @Test
+    void lengthPastItsMessageIsRefused() {
+        byte[] tensor = OnnxBytes.bytes(out -> {
+            out.writeInt32(2, OnnxTensor.FLOAT);
+            out.writeTag(8, 2);     // name: declares 50 bytes, but the tensor ends after 2
+            out.writeUInt32NoTag(50);
+            out.writeRawBytes(new byte[] {'a', 'b'});
+        });
+        byte[] file = OnnxBytes.model(List.of(), List.of(tensor), true); // graph and opset_import follow
+        OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxReader.read(file, "overlong.onnx"));
+        assertTrue(e.getMessage().startsWith("overlong.onnx: not a readable ONNX protobuf"), e.getMessage());
+        assertTrue(e.getMessage().contains("misreported its own length"), "protobuf's reason: " + e.getMessage());
     }
 
     @Test
@@ -238,6 +254,19 @@ class OnnxReaderTest {
         OnnxFormatException e5 = assertThrows(OnnxFormatException.class, () -> OnnxReader.read(wrongWire, "wire.onnx"));
         assertTrue(e5.getMessage().contains("field data_type (number 2) has wire type 2, expected 0")
                 && e5.getMessage().contains("GraphProto.initializer[0]"), e5.getMessage());
+
+        // No data_type at all: UNDEFINED, which the ONNX spec does not allow for a tensor.
+        byte[] untyped = OnnxBytes.model(List.of(),
+                List.of(OnnxBytes.bytes(out -> out.writeString(8, "u"))), true);
+        OnnxFormatException e6 = assertThrows(OnnxFormatException.class, () -> OnnxReader.read(untyped, "untyped.onnx"));
+        assertTrue(e6.getMessage().startsWith("untyped.onnx: tensor 'u' has no data_type (UNDEFINED)")
+                && e6.getMessage().contains("GraphProto.initializer[0] 'u'"), e6.getMessage());
+
+        // INT32 values live in int32_data; int64_data does not count for them.
+        byte[] int32 = OnnxBytes.model(List.of(),
+                List.of(OnnxBytes.tensor("i", OnnxTensor.INT32, new long[] {2}, OnnxBytes.int64Data(3, 4))), true);
+        OnnxFormatException e7 = assertThrows(OnnxFormatException.class, () -> OnnxReader.read(int32, "int32.onnx"));
+        assertTrue(e7.getMessage().contains("tensor 'i' INT32[2]: int32_data holds 0 values, the shape needs 2"), e7.getMessage());
     }
 
     @Test
