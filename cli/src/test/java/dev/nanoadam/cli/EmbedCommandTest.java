@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanoadam.models.onnx.MiniLmL6V2;
-import dev.nanoadam.models.onnx.MiniLmOracle;
+import dev.nanoadam.models.oracle.MiniLmOracle;
 import dev.nanoadam.models.text.BatchEncoding;
 import dev.nanoadam.models.text.MeanPooling;
 import dev.nanoadam.models.text.SentenceEncoder;

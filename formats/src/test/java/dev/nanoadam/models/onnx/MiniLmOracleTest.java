@@ -3,6 +3,7 @@ package dev.nanoadam.models.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nanoadam.models.oracle.MiniLmOracle;
 import dev.nanoadam.models.text.BatchEncoding;
 import dev.nanoadam.models.text.WordPieceTokenizer;
 import java.util.List;

@@ -1,8 +1,9 @@
-package dev.nanoadam.models.onnx;
+package dev.nanoadam.models.oracle;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.nanoadam.models.onnx.MiniLmL6V2;
 import dev.nanoadam.models.text.BatchEncoding;
 import java.io.IOException;
 import java.io.InputStream;
