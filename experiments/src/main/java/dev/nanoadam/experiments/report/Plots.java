@@ -77,13 +77,20 @@ public final class Plots {
 
     /**
      * The table as three bar charts side by side: accuracies, forgetting and untouched weights in
-     * percent; the backbone's L2 shift; optimizer state in KiB.
+     * percent; the backbone's L2 shift; optimizer state in KiB. The wide first chart carries the one
+     * legend (the colours are the same in all three); with more than three runs its bar labels stand
+     * upright so that neighbours do not overprint each other.
      */
     public static void summary(Path file, String title, List<FineTuning.Result> runs) throws IOException {
         List<String> metrics = List.of("task-1 acc", "task-2 acc", "task-1 after", "forgetting", "untouched");
         CategoryChart pct = bars(title, "percent", 620);
         CategoryChart shift = bars("backbone L2 shift", "L2 distance", 300);
         CategoryChart state = bars("optimizer state", "KiB", 300);
+        shift.getStyler().setLegendVisible(false);
+        state.getStyler().setLegendVisible(false);
+        if (runs.size() > 3) {
+            pct.getStyler().setLabelsRotation(90);
+        }
         for (int i = 0; i < runs.size(); i++) {
             FineTuning.Result r = runs.get(i);
             List<Number> values = List.of(100 * r.task1Acc(), 100 * r.task2Acc(), 100 * r.task1AccAfter(),
