@@ -52,8 +52,7 @@ class AdamW8bitProperties {
                 };
                 x = Math.max(map[0], Math.min(1f, x));
                 int expected = SlowAdamW8bit.nearest(map, x);
-                assertEquals(expected, DynamicMap.quantize(map, x), "seed " + seed + " x=" + x + " ("
-                        + Integer.toHexString(Float.floatToRawIntBits(x)) + ")");
+                assertEquals(expected, DynamicMap.quantize(map, x), "seed " + seed + " x=" + Compare.show(x));
             }
         }
     }

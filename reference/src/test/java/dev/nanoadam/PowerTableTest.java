@@ -1,8 +1,7 @@
 package dev.nanoadam;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.nanoadam.spi.StepConstants;
+import dev.nanoadam.testing.Compare;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +19,8 @@ class PowerTableTest {
                 a.compute(1e-3, beta, beta, 1e-8, 0.01, tau);
                 b.compute(1e-3, beta, beta, 1e-8, 0.01, tau, table.of(tau), table.of(tau));
                 String where = "beta=" + beta + " tau=" + tau;
-                assertEquals(Float.floatToRawIntBits(a.stepSize()), Float.floatToRawIntBits(b.stepSize()), where);
-                assertEquals(Float.floatToRawIntBits(a.bc2()), Float.floatToRawIntBits(b.bc2()), where);
+                Compare.exact("stepSize " + where, a.stepSize(), b.stepSize());
+                Compare.exact("bc2 " + where, a.bc2(), b.bc2());
             }
         }
     }

@@ -7,6 +7,7 @@ import dev.nanoadam.NanoAdam;
 import dev.nanoadam.Parameter;
 import dev.nanoadam.ParameterGroup;
 import dev.nanoadam.Role;
+import dev.nanoadam.testing.Compare;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -94,12 +95,7 @@ class GroupedCheckpointTest {
             Map<String, float[]> sa = state(a);
             Map<String, float[]> sb = state(b);
             for (String name : sa.keySet()) {
-                float[] x = sa.get(name);
-                float[] y = sb.get(name);
-                for (int i = 0; i < x.length; i++) {
-                    assertEquals(Float.floatToRawIntBits(x[i]), Float.floatToRawIntBits(y[i]),
-                            name + "[" + i + "] after the resume: " + x[i] + " vs " + y[i]);
-                }
+                Compare.exact(name + " after the resume", sa.get(name), sb.get(name));
             }
             assertEquals(optA.stateBytes(), optB.stateBytes());
         }

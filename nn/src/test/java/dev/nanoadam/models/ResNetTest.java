@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanoadam.Parameter;
-import dev.nanoadam.models.check.Approx;
+import dev.nanoadam.testing.Compare;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -66,7 +66,7 @@ class ResNetTest {
         ResNet b = new ResNet(ResNet.Config.tiny(10), 9);
         for (String name : a.namedParameters().keySet()) {
             float[] x = a.namedParameters().get(name).data();
-            Approx.assertBitsEqual(name + " with equal seeds", x, b.namedParameters().get(name).data(), x.length);
+            Compare.exact(name + " with equal seeds", x, b.namedParameters().get(name).data());
         }
         float[] w = SharedModels.resnet18().namedParameters().get("layer3.1.conv1.weight").data();
         double sq = 0;
@@ -102,12 +102,12 @@ class ResNetTest {
         float[] logits = new float[50];
         model.logits(batch, logits);
         model.lossAndGradients(batch);
-        model.buffers().forEach((k, v) -> Approx.assertBitsEqual(k + " in evaluation mode", before.get(k), v, v.length));
+        model.buffers().forEach((k, v) -> Compare.exact(k + " in evaluation mode", before.get(k), v));
         int pixels = 28 * 28;
         float[] one = java.util.Arrays.copyOfRange(batch.images(), 3 * pixels, 4 * pixels);
         float[] alone = new float[10];
         model.logits(Batch.images(1, 1, 28, 28, one, new int[] {0}), alone);
-        Approx.assertClose("example 3 alone vs in its batch (seed " + seed + ")",
+        Compare.close("example 3 alone vs in its batch (seed " + seed + ")",
                 dev.nanoadam.models.check.Data.widen(java.util.Arrays.copyOfRange(logits, 30, 40)), alone, 1e-5, 1e-5);
         model.train(true);
         float[] trainLogits = new float[50];
@@ -127,7 +127,7 @@ class ResNetTest {
         assertEquals(fresh.lossAndGradients(small), used.lossAndGradients(small));
         for (String name : used.namedParameters().keySet()) {
             float[] a = fresh.namedParameters().get(name).grad();
-            Approx.assertBitsEqual(name + " gradient", a, used.namedParameters().get(name).grad(), a.length);
+            Compare.exact(name + " gradient", a, used.namedParameters().get(name).grad());
         }
     }
 

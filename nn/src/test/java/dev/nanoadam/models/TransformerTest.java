@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanoadam.Parameter;
-import dev.nanoadam.models.check.Approx;
+import dev.nanoadam.testing.Compare;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +65,7 @@ class TransformerTest {
         Transformer c = new Transformer(small(false), 43);
         for (String name : a.namedParameters().keySet()) {
             float[] x = a.namedParameters().get(name).data();
-            Approx.assertBitsEqual(name + " with equal seeds", x, b.namedParameters().get(name).data(), x.length);
+            Compare.exact(name + " with equal seeds", x, b.namedParameters().get(name).data());
         }
         assertNotEquals(a.namedParameters().get("classifier.weight").data()[0],
                 c.namedParameters().get("classifier.weight").data()[0]);
@@ -132,12 +132,12 @@ class TransformerTest {
         model.lastHiddenState(batch(otherIds, mask, labels), hidden2);
         float[] logits2 = new float[9];
         model.logits(batch(otherIds, mask, labels), logits2);
-        Approx.assertBitsEqual("logits with other padding tokens (seed " + seed + ")", logits, logits2, 9);
+        Compare.exact("logits with other padding tokens (seed " + seed + ")", logits, logits2);
         for (int b = 0; b < 3; b++) {
             int n = lengths[b] * h;
             float[] real = java.util.Arrays.copyOfRange(hidden, b * seq * h, b * seq * h + n);
             float[] real2 = java.util.Arrays.copyOfRange(hidden2, b * seq * h, b * seq * h + n);
-            Approx.assertBitsEqual("real positions of example " + b + " with other padding tokens", real, real2, n);
+            Compare.exact("real positions of example " + b + " with other padding tokens", real, real2);
         }
 
         // Five more padded positions: same real outputs up to float32 reassociation in the
@@ -151,8 +151,8 @@ class TransformerTest {
         }
         float[] logits3 = new float[9];
         model.logits(batch(ids3, mask3, labels), logits3);
-        Approx.assertClose("logits with five more padded positions (seed " + seed + ")",
-                dev.nanoadam.models.check.Data.widen(logits), logits3, 9, 1e-6, 1e-6);
+        Compare.close("logits with five more padded positions (seed " + seed + ")",
+                dev.nanoadam.models.check.Data.widen(logits), logits3, 1e-6, 1e-6);
     }
 
     /** With causal attention a position's output does not depend on later tokens. */
@@ -184,7 +184,7 @@ class TransformerTest {
         for (int b = 0; b < 2; b++) {
             float[] early = java.util.Arrays.copyOfRange(hidden, b * seq * h, (b * seq + cut) * h);
             float[] early2 = java.util.Arrays.copyOfRange(hidden2, b * seq * h, (b * seq + cut) * h);
-            Approx.assertBitsEqual("positions before " + cut + " of example " + b, early, early2, cut * h);
+            Compare.exact("positions before " + cut + " of example " + b, early, early2);
         }
         float[] late = java.util.Arrays.copyOfRange(hidden, (seq - 1) * h, seq * h);
         float[] late2 = java.util.Arrays.copyOfRange(hidden2, (seq - 1) * h, seq * h);
@@ -208,7 +208,7 @@ class TransformerTest {
         float loss2 = model.lossAndGradients(batch);
         float[] g2 = model.namedParameters().get("encoder.layer.1.attention.self.key.weight").grad();
         assertEquals(loss1, loss2);
-        Approx.assertBitsEqual("gradients of a repeated call", g1, g2, g1.length);
+        Compare.exact("gradients of a repeated call", g1, g2);
         model.train(false);
         assertEquals(loss1, model.lossAndGradients(batch), "no dropout: evaluation mode computes the same loss");
     }
@@ -224,7 +224,7 @@ class TransformerTest {
         assertEquals(fresh.lossAndGradients(small), used.lossAndGradients(small));
         for (String name : used.namedParameters().keySet()) {
             float[] a = fresh.namedParameters().get(name).grad();
-            Approx.assertBitsEqual(name + " gradient", a, used.namedParameters().get(name).grad(), a.length);
+            Compare.exact(name + " gradient", a, used.namedParameters().get(name).grad());
         }
     }
 

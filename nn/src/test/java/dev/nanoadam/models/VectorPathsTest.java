@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanoadam.Parameter;
-import dev.nanoadam.models.check.Approx;
+import dev.nanoadam.cpu.WorkerPool;
 import dev.nanoadam.models.math.GemmPathCheck;
 import dev.nanoadam.models.math.Simd;
-import dev.nanoadam.cpu.WorkerPool;
+import dev.nanoadam.testing.Compare;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -103,8 +103,7 @@ class VectorPathsTest {
                 float[] actual = got.get(e.getKey());
                 assertNotNull(actual, e.getKey());
                 double[] exp = dev.nanoadam.models.check.Data.widen(e.getValue());
-                Approx.assertClose(what + ": " + e.getKey(), exp, actual, exp.length,
-                        PATH_ATOL * Approx.scale(exp, 0.1), PATH_RTOL);
+                Compare.close(what + ": " + e.getKey(), exp, actual, PATH_ATOL * Compare.scale(exp, 0.1), PATH_RTOL);
             }
             threads = threads == 3 ? 1 : 3;
         }

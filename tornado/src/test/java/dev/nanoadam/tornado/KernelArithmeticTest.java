@@ -3,6 +3,7 @@ package dev.nanoadam.tornado;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.nanoadam.spi.SpecMath;
+import dev.nanoadam.testing.Compare;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -15,17 +16,13 @@ class KernelArithmeticTest {
 
     @Test
     void bf16LoadEqualsTheReferenceForEveryPattern() {
+        float[] expected = new float[65536];
+        float[] got = new float[65536];
         for (int b = 0; b < 65536; b++) {
-            float expected = SpecMath.bf16ToFloat((short) b);
-            float got = KernelBf16.load((short) b, Float.NaN);
-            boolean same = Float.floatToRawIntBits(expected) == Float.floatToRawIntBits(got)
-                    || (Float.isNaN(expected) && Float.isNaN(got));
-            if (!same) {
-                throw new AssertionError("bf16 load of 0x" + Integer.toHexString(b) + ": expected 0x"
-                        + Integer.toHexString(Float.floatToRawIntBits(expected)) + ", got 0x"
-                        + Integer.toHexString(Float.floatToRawIntBits(got)));
-            }
+            expected[b] = SpecMath.bf16ToFloat((short) b);
+            got[b] = KernelBf16.load((short) b, Float.NaN);
         }
+        Compare.exact("bf16 load (index = the bf16 bit pattern)", expected, got);
     }
 
     /** Every exponent, every rounding tie and both neighbours, and a seeded sample of all floats. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nanoadam.testing.Compare;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,14 +101,14 @@ class OnnxReaderTest {
             int in = (int) onnx.dim(0);
             int out = (int) onnx.dim(1);
             assertArrayEquals(new int[] {out, in}, weights.shape(module + ".weight"), module);
+            float[] transposed = new float[raw.length];
             for (int o = 0; o < out; o++) {
                 for (int i = 0; i < in; i++) {
-                    if (Float.floatToRawIntBits(torch[o * in + i]) != Float.floatToRawIntBits(raw[i * out + o])) {
-                        throw new AssertionError(module + ".weight[" + o + "][" + i + "] = " + torch[o * in + i]
-                                + " but " + onnx.name() + "[" + i + "][" + o + "] = " + raw[i * out + o]);
-                    }
+                    transposed[o * in + i] = raw[i * out + o];
                 }
             }
+            Compare.exact(module + ".weight [" + out + "][" + in + "] vs the transpose of " + onnx.name(), transposed,
+                    torch);
             checked++;
         }
         assertEquals(36, checked, "MatMul weights checked");
@@ -117,7 +118,7 @@ class OnnxReaderTest {
     void namedTensorsKeepTheirValues() throws OnnxFormatException {
         for (String name : List.of("embeddings.word_embeddings.weight", "encoder.layer.4.output.LayerNorm.bias",
                 "encoder.layer.1.attention.self.key.bias", "pooler.dense.weight")) {
-            assertArrayEquals(graph.initializer(name).floats(), weights.get(name), name);
+            Compare.exact(name, graph.initializer(name).floats(), weights.get(name));
         }
         float[] word = weights.get("embeddings.word_embeddings.weight");
         assertTrue(Float.isFinite(word[101 * 384]) && word[101 * 384] != 0f, "[CLS] embedding is populated");
@@ -214,12 +215,11 @@ class OnnxReaderTest {
         OnnxGraph g = OnnxReader.read(file, "handmade.onnx");
         assertEquals("handmade", g.producer());
         assertEquals(14, g.opsetVersion());
-        assertArrayEquals(new float[] {1f, -2f, 0.5f, 3e-39f}, g.initializer("a").floats());
+        Compare.exact("a", new float[] {1f, -2f, 0.5f, 3e-39f}, g.initializer("a").floats());
         assertArrayEquals(new long[] {2, 2}, g.initializer("a").dims());
-        assertArrayEquals(new float[] {-0f, Float.MAX_VALUE, 7f}, g.initializer("b").floats());
-        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(g.initializer("b").floats()[0]));
+        Compare.exact("b, -0 kept", new float[] {-0f, Float.MAX_VALUE, 7f}, g.initializer("b").floats());
         assertArrayEquals(new long[] {-1, 1L << 40}, g.initializer("shape").longs());
-        assertArrayEquals(new float[] {42f}, g.initializer("scalar").floats());
+        Compare.exact("scalar", new float[] {42f}, g.initializer("scalar").floats());
         assertEquals(0, g.initializer("scalar").rank());
         assertEquals(List.of("a", "b"), g.nodes().get(0).inputs());
         assertEquals("Add", g.nodes().get(0).opType());

@@ -1,6 +1,7 @@
 package dev.nanoadam.models.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.nanoadam.models.check.Data.widen;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanoadam.models.oracle.MiniLmOracle;
@@ -12,7 +13,9 @@ import dev.nanoadam.models.text.BatchEncoding;
 import dev.nanoadam.models.text.MeanPooling;
 import dev.nanoadam.models.text.SentenceEncoder;
 import dev.nanoadam.models.text.WordPieceTokenizer;
+import dev.nanoadam.testing.Compare;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -111,9 +114,8 @@ class TransformerOracleTest {
                         }
                         if (err > worst) {
                             worst = err;
-                            worstAt = "'" + part.get(row) + "' token " + t + " dim " + j + ": java " + mine[i] + " (0x"
-                                    + Integer.toHexString(Float.floatToRawIntBits(mine[i])) + ") onnxruntime " + ort[i] + " (0x"
-                                    + Integer.toHexString(Float.floatToRawIntBits(ort[i])) + ")";
+                            worstAt = "'" + part.get(row) + "' token " + t + " dim " + j + ": java " + Compare.show(mine[i])
+                                    + " onnxruntime " + Compare.show(ort[i]);
                         }
                     }
                 }
@@ -136,19 +138,16 @@ class TransformerOracleTest {
                 enc.seqLen(), 384);
         assertEquals(texts.size() * 384, mine.length);
         for (int row = 0; row < texts.size(); row++) {
-            for (int j = 0; j < 384; j++) {
-                int i = row * 384 + j;
-                // Means of values that agree to 1e-5, divided by norms of 3 to 6: within 1e-5.
-                assertTrue(Math.abs(mine[i] - ort[i]) <= ATOL, "'" + texts.get(row) + "' dim " + j + ": java " + mine[i]
-                        + " onnxruntime " + ort[i] + " (seed " + SEED + ")");
-            }
+            // Means of values that agree to 1e-5, divided by norms of 3 to 6: within 1e-5.
+            Compare.close("'" + texts.get(row) + "' embedding, java vs onnxruntime (seed " + SEED + ")",
+                    widen(Arrays.copyOfRange(ort, row * 384, (row + 1) * 384)),
+                    Arrays.copyOfRange(mine, row * 384, (row + 1) * 384), ATOL, 0);
             assertEquals(1.0, MeanPooling.cosine(mine, row * 384, ort, row * 384, 384), 1e-9, texts.get(row));
         }
         // One text alone gives the same embedding as inside the padded batch.
         float[] alone = encoder.embed(texts.get(0));
-        for (int j = 0; j < 384; j++) {
-            assertEquals(mine[j], alone[j], ATOL, "dim " + j);
-        }
+        Compare.close("'" + texts.get(0) + "' embedded alone vs in the batch", widen(Arrays.copyOf(mine, 384)), alone,
+                ATOL, 0);
     }
 
     @Test
@@ -158,10 +157,10 @@ class TransformerOracleTest {
         Transformer b = MiniLmL6V2.loadTransformer(w, 4, 2);
         for (String name : BertWeights.expectedNames(6)) {
             float[] loaded = a.namedParameters().get(name).data();
-            assertTrue(java.util.Arrays.equals(w.get(name), loaded), name);
+            Compare.exact(name, w.get(name), loaded);
             assertTrue(loaded != w.get(name), name + " shares its array with the weights");
         }
-        assertTrue(!java.util.Arrays.equals(a.namedParameters().get("classifier.weight").data(),
+        assertTrue(!Arrays.equals(a.namedParameters().get("classifier.weight").data(),
                 b.namedParameters().get("classifier.weight").data()), "heads of seeds 1 and 2 are equal");
         assertEquals(w.config().hiddenSize(), a.config().hiddenSize());
         assertEquals(1e-12f, a.config().layerNormEps());

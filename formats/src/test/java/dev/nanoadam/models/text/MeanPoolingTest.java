@@ -1,10 +1,10 @@
 package dev.nanoadam.models.text;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.nanoadam.testing.Compare;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -19,17 +19,18 @@ class MeanPoolingTest {
         int[] mask = {1, 1, 0, 1, 0, 0};
         float[] out = new float[4];
         MeanPooling.meanPool(hidden, mask, 2, 3, 2, out);
-        assertArrayEquals(new float[] {2, 4, -4, 0}, out, 0f);
+        Compare.exact("means", new float[] {2, 4, -4, 0}, out);
         MeanPooling.normalize(out, 2, 2);
         float r = (float) (1 / Math.sqrt(5));
-        assertArrayEquals(new float[] {r, 2 * r, -1, 0}, out, 1e-7f);
-        assertArrayEquals(out, MeanPooling.sentenceEmbeddings(hidden, mask, 2, 3, 2), 0f);
+        // 1e-7: one rounding of values below 1 (half an ulp is at most 6e-8).
+        Compare.close("normalised rows", new double[] {r, 2 * r, -1, 0}, out, 1e-7, 0);
+        Compare.exact("sentence embeddings vs mean then normalise", out, MeanPooling.sentenceEmbeddings(hidden, mask, 2, 3, 2));
     }
 
     @Test
     void rowWithoutTokensPoolsToZerosNotNaN() {
         float[] e = MeanPooling.sentenceEmbeddings(new float[] {7, 8, 9}, new int[] {0}, 1, 1, 3);
-        assertArrayEquals(new float[3], e, 0f);
+        Compare.exact("embedding of a row without tokens", new float[3], e);
     }
 
     @Test
@@ -58,7 +59,8 @@ class MeanPoolingTest {
                 }
             }
         }
-        assertArrayEquals(before, MeanPooling.sentenceEmbeddings(hidden, mask, batch, seqLen, width), 0f, "seed " + seed);
+        Compare.exact("embeddings with NaN padding (seed " + seed + ")", before,
+                MeanPooling.sentenceEmbeddings(hidden, mask, batch, seqLen, width));
         for (int b = 0; b < batch; b++) {
             double norm = 0;
             for (int j = 0; j < width; j++) {

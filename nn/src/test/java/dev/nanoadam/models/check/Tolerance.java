@@ -1,5 +1,7 @@
 package dev.nanoadam.models.check;
 
+import dev.nanoadam.testing.Compare;
+
 /**
  * The named tolerances of the model tests, each with its reason. All compare float32 results
  * with float64 references via {@code |a - e| <= atol + rtol * |e|}.
@@ -58,11 +60,11 @@ public final class Tolerance {
                 e[i] += initial[i];
             }
         }
-        Approx.assertClose(what, e, actual, e.length, atol * Approx.scale(expected, 1), rtol);
+        Compare.close(what, e, actual, e.length, atol * Compare.scale(expected, 1), rtol);
     }
 
     /** A float32 forward output against its float64 twin. */
     public static void assertForward(String what, double[] expected, float[] actual) {
-        Approx.assertClose(what, expected, actual, expected.length, FORWARD_ATOL, FORWARD_RTOL);
+        Compare.close(what, expected, actual, expected.length, FORWARD_ATOL, FORWARD_RTOL);
     }
 }

@@ -1,7 +1,6 @@
 package dev.nanoadam.models.math;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
+import dev.nanoadam.testing.Compare;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -60,10 +59,8 @@ class ArrayMathOrderTest {
 
     private static void check(String when, float[] x, float[] y, int n) {
         String where = when + ", n=" + n + ", " + Simd.LANES + " lanes (seed " + SEED + ")";
-        assertEquals(Float.floatToRawIntBits(laneOrder(x, n)), Float.floatToRawIntBits(ArrayMath.sum(x, 0, n)),
-                "sum " + where);
-        assertEquals(Float.floatToRawIntBits(laneOrderFma(x, y, n)), Float.floatToRawIntBits(ArrayMath.dot(x, 0, y, 0, n)),
-                "dot " + where);
+        Compare.exact("sum " + where, laneOrder(x, n), ArrayMath.sum(x, 0, n));
+        Compare.exact("dot " + where, laneOrderFma(x, y, n), ArrayMath.dot(x, 0, y, 0, n));
         float mean = 0.37f;
         float[] d = new float[n];
         float[] yd = new float[n];
@@ -71,10 +68,8 @@ class ArrayMathOrderTest {
             d[i] = x[i] - mean;
             yd[i] = y[i] - mean;
         }
-        assertEquals(Float.floatToRawIntBits(laneOrderFma(d, d, n)),
-                Float.floatToRawIntBits(ArrayMath.sumSquaredDeviation(x, 0, n, mean)), "sumSquaredDeviation " + where);
-        assertEquals(Float.floatToRawIntBits(laneOrderFma(x, yd, n)),
-                Float.floatToRawIntBits(ArrayMath.dotDeviation(x, 0, y, 0, n, mean)), "dotDeviation " + where);
+        Compare.exact("sumSquaredDeviation " + where, laneOrderFma(d, d, n), ArrayMath.sumSquaredDeviation(x, 0, n, mean));
+        Compare.exact("dotDeviation " + where, laneOrderFma(x, yd, n), ArrayMath.dotDeviation(x, 0, y, 0, n, mean));
     }
 
     @Test

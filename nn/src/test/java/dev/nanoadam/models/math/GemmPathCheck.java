@@ -1,6 +1,7 @@
 package dev.nanoadam.models.math;
 
 import dev.nanoadam.cpu.WorkerPool;
+import dev.nanoadam.testing.Compare;
 
 /**
  * Entry point run in a child JVM by {@link GemmPathsTest} under a forced vector width and thread
@@ -39,13 +40,10 @@ public final class GemmPathCheck {
                 float[] expected = GemmOracle.emulate(tA, tB, m, n, k, a, 0, tA ? m : k, b, 0, tB ? k : n, c, 0, n,
                         accumulate, bias);
                 Gemm.gemm(tA, tB, m, n, k, a, 0, tA ? m : k, b, 0, tB ? k : n, c, 0, n, accumulate, bias);
-                for (int i = 0; i < c.length; i++) {
-                    if (Float.floatToRawIntBits(c[i]) != Float.floatToRawIntBits(expected[i])) {
-                        throw new AssertionError("path " + Simd.describe() + ", shape " + m + "x" + n + "x" + k
-                                + " transA=" + tA + " transB=" + tB + ": element " + i + " is " + c[i]
-                                + ", the documented sequence gives " + expected[i]);
-                    }
-                    hash = hash * 31 + Float.floatToRawIntBits(c[i]);
+                Compare.exact("path " + Simd.describe() + ", shape " + m + "x" + n + "x" + k + " transA=" + tA
+                        + " transB=" + tB + " against the documented sequence", expected, c);
+                for (float x : c) {
+                    hash = hash * 31 + Float.floatToRawIntBits(x);
                 }
             }
         }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.nanoadam.cpu.WorkerPool;
-import dev.nanoadam.models.check.Approx;
+import dev.nanoadam.testing.Compare;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -73,11 +73,8 @@ class GemmTest {
             int i = t < 4 ? (t < 2 ? 0 : m - 1) : rng.nextInt(m);
             int j = t % 2 == 0 ? rng.nextInt(n) : (t < 4 ? n - 1 : rng.nextInt(n));
             float expected = GemmOracle.element(false, true, k, a, 0, k, b, 0, k, 0f, false, bias, i, j);
-            float actual = c[i * n + j];
-            if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(actual)) {
-                fail("seed " + seed + ": C(" + i + ", " + j + ") = " + actual + " but the documented sequence gives "
-                        + expected);
-            }
+            Compare.exact("seed " + seed + ": C(" + i + ", " + j + ") against the documented sequence", expected,
+                    c[i * n + j]);
         }
     }
 
@@ -98,7 +95,7 @@ class GemmTest {
         Gemm.reserve(m, n, k);
         WorkerPool.shared().run(tasks, (t, w) -> Gemm.multiply(m, n, k, a, b, nested[t]));
         for (int t = 0; t < tasks; t++) {
-            Approx.assertBitsEqual("nested product " + t + " (seed " + seed + ")", top, nested[t], m * n);
+            Compare.exact("nested product " + t + " (seed " + seed + ")", top, nested[t]);
         }
     }
 
@@ -165,7 +162,7 @@ class GemmTest {
         Gemm.gemm(tA, tB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, bias);
         String what = "gemm m=" + m + " n=" + n + " k=" + k + " transA=" + tA + " transB=" + tB + " accumulate="
                 + accumulate + " bias=" + withBias + " seed=" + seed + " (" + Simd.describe() + ")";
-        Approx.assertBitsEqual(what, expected, c, c.length);
+        Compare.exact(what, expected, c);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 String bad = GemmOracle.checkAccuracy(tA, tB, k, a, aOff, lda, b, bOff, ldb,
