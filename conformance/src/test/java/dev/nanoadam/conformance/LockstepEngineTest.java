@@ -10,6 +10,7 @@ import dev.nanoadam.Criterion;
 import dev.nanoadam.MomentPolicy;
 import dev.nanoadam.StateType;
 import dev.nanoadam.models.Classifier;
+import dev.nanoadam.models.testing.TinyMlp;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class LockstepEngineTest {
         Workload w = TestWorkloads.mlpImages();
         FaultyBackend.step = 3;
         FaultyBackend.index = 5;
-        // MODEL groups: DENSE parameter 0 is hidden.bias.
+        // MODEL groups: DENSE parameter 0 is layer1.bias.
         Outcome o = Lockstep.check(w, config("mlp", 6, Groups.MODEL, Handover.NONE, 0), "cpu-scalar", "faulty-weights");
         Mismatch m = o.mismatch();
         assertNotNull(m, o::report);
@@ -48,7 +49,7 @@ class LockstepEngineTest {
         assertEquals("cpu-scalar", m.oracle());
         assertEquals("faulty-weights", m.candidate());
         assertEquals("mlp", m.model());
-        assertEquals("hidden.bias", m.tensor());
+        assertEquals("layer1.bias", m.tensor());
         assertEquals("weights", m.quantity());
         assertEquals(3, m.step());
         assertEquals("after step 3", m.where());
@@ -59,7 +60,7 @@ class LockstepEngineTest {
         int bitsB = hexBits(m.candidateValue());
         assertEquals(1, bitsA ^ bitsB, "the values shown differ in exactly the flipped bit: " + m.message());
         String text = m.message();
-        for (String part : new String[] {"cpu-scalar vs faulty-weights", "on mlp", "'hidden.bias' weights", "after step 3",
+        for (String part : new String[] {"cpu-scalar vs faulty-weights", "on mlp", "'layer1.bias' weights", "after step 3",
                                           "1 of 12 differ", "first at index 5", "(0x", "optimizer steps of cpu-scalar and faulty-weights differ"}) {
             assertTrue(text.contains(part), "message lacks '" + part + "': " + text);
         }
@@ -74,7 +75,7 @@ class LockstepEngineTest {
         Outcome o = Lockstep.check(w, config("mlp", 5, Groups.MODEL, Handover.NONE, 0), "cpu-scalar", "faulty-m");
         Mismatch m = o.mismatch();
         assertNotNull(m, o::report);
-        assertEquals("hidden.weight", m.tensor());
+        assertEquals("layer1.weight", m.tensor());
         assertEquals("m", m.quantity());
         assertEquals(2, m.step());
         assertEquals(7, m.firstIndex());
@@ -90,7 +91,7 @@ class LockstepEngineTest {
         Outcome o = Lockstep.check(w, config("mlp", 4, Groups.MODEL, Handover.NONE, 0), "cpu-scalar", "faulty-mask");
         Mismatch m = o.mismatch();
         assertNotNull(m, o::report);
-        assertEquals("hidden.weight", m.tensor());
+        assertEquals("layer1.weight", m.tensor());
         assertEquals("mask", m.quantity());
         assertEquals(1, m.step());
         assertEquals(4, m.firstIndex());
@@ -136,7 +137,7 @@ class LockstepEngineTest {
         assertNotNull(m, o::report);
         assertEquals(0, m.step());
         assertEquals("gradient", m.quantity());
-        assertEquals("hidden.bias", m.tensor());
+        assertEquals("layer1.bias", m.tensor());
         assertEquals(0, m.firstIndex());
         assertTrue(m.message().contains("the model's forward or backward pass is not a function of its weights"), m.message());
     }
@@ -170,7 +171,7 @@ class LockstepEngineTest {
         assertEquals(-1, m.step());
         assertEquals("at initialisation", m.where());
         assertEquals("weights", m.quantity());
-        assertEquals("hidden.weight", m.tensor());
+        assertEquals("layer1.weight", m.tensor());
         assertTrue(m.message().contains("initialisation is not deterministic"), m.message());
         assertEquals(0, o.stepsAgreed());
     }

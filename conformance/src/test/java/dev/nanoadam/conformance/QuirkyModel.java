@@ -3,6 +3,7 @@ package dev.nanoadam.conformance;
 import dev.nanoadam.Parameter;
 import dev.nanoadam.models.Batch;
 import dev.nanoadam.models.Classifier;
+import dev.nanoadam.models.testing.TinyMlp;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;

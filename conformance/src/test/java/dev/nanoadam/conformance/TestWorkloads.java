@@ -1,6 +1,7 @@
 package dev.nanoadam.conformance;
 
 import dev.nanoadam.models.data.TokenDataset;
+import dev.nanoadam.models.testing.TinyMlp;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 

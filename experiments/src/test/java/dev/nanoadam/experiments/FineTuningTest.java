@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.nanoadam.Criterion;
 import dev.nanoadam.Parameter;
-import dev.nanoadam.experiments.testing.TinyMlp;
+import dev.nanoadam.models.testing.TinyMlp;
 import dev.nanoadam.models.Classifier;
 import dev.nanoadam.models.data.Datasets;
 import dev.nanoadam.models.data.ImageDataset;
@@ -167,7 +167,7 @@ class FineTuningTest {
         for (Map.Entry<String, float[]> e : ModelWeights.state(cold.model()).entrySet()) {
             Compare.exact("after warm-up " + e.getKey(), e.getValue(), ModelWeights.state(warm.model()).get(e.getKey()));
         }
-        TinyMlp check = new TinyMlp(36, 32, 2, SEED);
+        TinyMlp check = TinyMlp.images(36, 32, 2, SEED);
         assertEquals(check.sparseParameters().get(0).data()[0], pre.sparseParameters().get(0).data()[0]);
     }
 }

@@ -3,14 +3,14 @@ package dev.nanoadam.experiments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 
-import dev.nanoadam.experiments.testing.TinyMlp;
+import dev.nanoadam.models.testing.TinyMlp;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ModelStateTest {
     @Test
     void shiftCountsBackboneParametersOnlyAndUntouchedBitsExactly() {
-        TinyMlp model = new TinyMlp(4, 3, 2, 7);
+        TinyMlp model = TinyMlp.images(4, 3, 2, 7);
         Map<String, float[]> before = ModelState.snapshot(model);
         assertNotSame(before.get("layer1.weight"), model.sparseParameters().get(0).data());
         float[] w1 = model.sparseParameters().get(0).data();   // 12 weights
@@ -28,8 +28,8 @@ class ModelStateTest {
 
     @Test
     void copyIntoWritesOnlyWhatIsIncluded() {
-        TinyMlp a = new TinyMlp(4, 3, 2, 1);
-        TinyMlp b = new TinyMlp(4, 3, 2, 2);
+        TinyMlp a = TinyMlp.images(4, 3, 2, 1);
+        TinyMlp b = TinyMlp.images(4, 3, 2, 2);
         float headBefore = b.denseParameters().get(1).data()[0];
         a.buffers().get("input.running_mean")[2] = 0.25f;
         ModelState.copy(a, b, name -> !name.startsWith("fc."));

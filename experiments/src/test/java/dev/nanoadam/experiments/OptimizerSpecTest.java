@@ -13,7 +13,7 @@ import dev.nanoadam.NanoAdam;
 import dev.nanoadam.Optimizer;
 import dev.nanoadam.Parameter;
 import dev.nanoadam.experiments.OptimizerSpec.Kind;
-import dev.nanoadam.experiments.testing.TinyMlp;
+import dev.nanoadam.models.testing.TinyMlp;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +53,7 @@ class OptimizerSpecTest {
 
     @Test
     void eachKindBuildsItsOptimizerOverTheModelWithItsStateFormula() {
-        TinyMlp model = new TinyMlp(784, 32, 5, 7);   // layer1.weight 32 x 784, layer1.bias, fc.weight 5 x 32, fc.bias
+        TinyMlp model = TinyMlp.images(784, 32, 5, 7);   // layer1.weight 32 x 784, layer1.bias, fc.weight 5 x 32, fc.bias
         List<Parameter> ps = model.parameters();
         long adamw8bit = 0;
         long microadam = 0;

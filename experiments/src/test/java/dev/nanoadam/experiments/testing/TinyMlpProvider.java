@@ -4,11 +4,12 @@ import dev.nanoadam.experiments.ModelFactory;
 import dev.nanoadam.experiments.ModelProvider;
 import dev.nanoadam.experiments.Models;
 import dev.nanoadam.models.Classifier;
+import dev.nanoadam.models.testing.TinyMlp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Offers {@code tiny-mlp[:hidden=N]} to {@code --model} in tests. */
+/** Offers {@link TinyMlp} over images as {@code tiny-mlp[:hidden=N]} to {@code --model} in tests. */
 public final class TinyMlpProvider implements ModelProvider {
     @Override
     public List<String> names() {
@@ -44,7 +45,7 @@ public final class TinyMlpProvider implements ModelProvider {
 
             @Override
             public Classifier create(int channels, int height, int width, int numClasses, long seed) {
-                return new TinyMlp(channels * height * width, hidden, numClasses, seed);
+                return TinyMlp.images(channels * height * width, hidden, numClasses, seed);
             }
         };
     }

@@ -1,2 +1,2 @@
-/** Small real models for fast tests of the commands. */
+/** The tiny-mlp model offered to {@code --model} in tests of the commands. */
 package dev.nanoadam.experiments.testing;

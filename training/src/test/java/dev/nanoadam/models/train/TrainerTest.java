@@ -17,7 +17,7 @@ import dev.nanoadam.models.data.ImageDataset;
 import dev.nanoadam.models.testing.Fixtures;
 import dev.nanoadam.models.testing.Jit;
 import dev.nanoadam.models.testing.Sgd;
-import dev.nanoadam.models.testing.SoftmaxRegression;
+import dev.nanoadam.models.testing.TinyMlp;
 import dev.nanoadam.testing.Compare;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -40,18 +40,18 @@ class TrainerTest {
     Path dir;
 
     /** A model, its optimizer and a trainer over them; {@code initSeed} varies the initial weights. */
-    private record Run(SoftmaxRegression model, Optimizer optimizer, Trainer trainer) {
+    private record Run(TinyMlp model, Optimizer optimizer, Trainer trainer) {
     }
 
     private static Run sgdRun(long initSeed, double lr) {
-        SoftmaxRegression m = new SoftmaxRegression(25, 4, initSeed);
+        TinyMlp m = TinyMlp.images(25, 0, 4, initSeed);
         Sgd sgd = new Sgd(m.parameters(), lr, 0.9f);
         Trainer t = Trainer.builder(m, new BatchLoader(BLOBS, 16, true, 9, false)).optimizers(sgd).schedule(SCHEDULE).build();
         return new Run(m, sgd, t);
     }
 
     private static Run nanoAdamRun(long initSeed, double lr) {
-        SoftmaxRegression m = new SoftmaxRegression(25, 4, initSeed);
+        TinyMlp m = TinyMlp.images(25, 0, 4, initSeed);
         NanoAdam opt = NanoAdam.builder().lr(lr).density(0.25).maskInterval(7).chunkSize(16)
                 .build(m.sparseParameters(), m.denseParameters());
         Trainer t = Trainer.builder(m, new BatchLoader(BLOBS, 16, true, 9, false)).optimizers(opt).schedule(SCHEDULE).build();
@@ -72,8 +72,9 @@ class TrainerTest {
         assertEquals(n / 2, second.trainer.completedSteps());
         second.trainer.run(n);
 
-        Compare.exact(what + " weight", straight.model.weight().data(), second.model.weight().data());
-        Compare.exact(what + " bias", straight.model.bias().data(), second.model.bias().data());
+        for (String name : List.of("fc.weight", "fc.bias")) {
+            Compare.exact(what + " " + name, straight.model.parameter(name).data(), second.model.parameter(name).data());
+        }
         Compare.exact(what + " running mean buffer", straight.model.runningMean(), second.model.runningMean());
         assertEquals(straight.optimizer.learningRate(), second.optimizer.learningRate(), 0.0);
         assertEquals(straight.optimizer.steps(), second.optimizer.steps());
@@ -101,7 +102,7 @@ class TrainerTest {
         Run other = sgdRun(99, 0.05);
         other.trainer.run(20);
         other.trainer.run(40);
-        assertFalse(java.util.Arrays.equals(straight.model.weight().data(), other.model.weight().data()));
+        assertFalse(java.util.Arrays.equals(straight.model.parameter("fc.weight").data(), other.model.parameter("fc.weight").data()));
     }
 
     /** Records every event as a line. */
@@ -140,7 +141,7 @@ class TrainerTest {
 
     @Test
     void listenersSeeEveryEventInOrder() throws IOException {
-        SoftmaxRegression m = new SoftmaxRegression(25, 4, 1);
+        TinyMlp m = TinyMlp.images(25, 0, 4, 1);
         Sgd sgd = new Sgd(m.parameters(), 0.05, 0.9f);
         Recorder rec = new Recorder();
         Dataset test = Datasets.head(BLOBS, 50);
@@ -173,8 +174,8 @@ class TrainerTest {
     @Test
     void evaluationCountsRightPredictionsIncludingAPartialLastBatch() {
         ImageDataset sep = Blobs.oneHot(10, 3); // classes 0,1,2 with 4,3,3 examples
-        SoftmaxRegression m = new SoftmaxRegression(3, 3, 0);
-        float[] w = m.weight().data();
+        TinyMlp m = TinyMlp.images(3, 0, 3, 0);
+        float[] w = m.parameter("fc.weight").data();
         java.util.Arrays.fill(w, 0f);
         for (int c = 0; c < 3; c++) {
             w[c * 3 + c] = 10f;
@@ -194,7 +195,7 @@ class TrainerTest {
     @Test
     void trainingLearnsTheSyntheticBlobs() throws IOException {
         Datasets.TrainTest split = Datasets.split(Blobs.noisy(1000, 4, 5, 3), 0.2, 4);
-        SoftmaxRegression m = new SoftmaxRegression(25, 4, 1);
+        TinyMlp m = TinyMlp.images(25, 0, 4, 1);
         Trainer t = Trainer.builder(m, new BatchLoader(split.train(), 32, true, 5, false))
                 .optimizers(new Sgd(m.parameters(), 0.1, 0.9f)).build();
         double before = t.evaluate(split.heldOut(), 64).accuracy();
@@ -206,7 +207,7 @@ class TrainerTest {
     @Test
     void softmaxRegressionOnScikitLearnDigitsReachesNinetyPercent() throws IOException {
         Datasets.TrainTest split = Datasets.split(Digits.load(Fixtures.digitsFile()), 0.2, 1);
-        SoftmaxRegression m = new SoftmaxRegression(64, 10, 2);
+        TinyMlp m = TinyMlp.images(64, 0, 10, 2);
         Trainer t = Trainer.builder(m, new BatchLoader(split.train(), 32, true, 3, false))
                 .optimizers(new Sgd(m.parameters(), 0.1, 0.9f))
                 .schedule(LearningRateSchedule.warmupLinear(20, 600, 0.05)).build();
@@ -224,7 +225,7 @@ class TrainerTest {
         a.trainer.saveCheckpoint(ck);
         a.trainer.run(20);
         a.trainer.saveCheckpoint(ck);
-        float[] at20 = a.model.weight().data().clone();
+        float[] at20 = a.model.parameter("fc.weight").data().clone();
         try (Stream<Path> files = Files.list(ck)) {
             assertEquals(List.of("checkpoint-20.safetensors", "checkpoint.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
@@ -235,7 +236,7 @@ class TrainerTest {
         Run b = sgdRun(5, 0.05);
         b.trainer.resume(ck);
         assertEquals(20, b.trainer.completedSteps(), "the failed save left the step-20 checkpoint in force");
-        Compare.exact("weights of the step-20 checkpoint", at20, b.model.weight().data());
+        Compare.exact("weights of the step-20 checkpoint", at20, b.model.parameter("fc.weight").data());
     }
 
     @Test
@@ -246,7 +247,7 @@ class TrainerTest {
         a.trainer.saveCheckpoint(ck);
 
         Run b = sgdRun(5, 0.05);
-        float[] before = b.model.weight().data().clone();
+        float[] before = b.model.parameter("fc.weight").data().clone();
         Path model = ck.resolve("checkpoint-10.safetensors");
         byte[] good = Files.readAllBytes(model);
         byte[] bad = good.clone();
@@ -259,54 +260,54 @@ class TrainerTest {
         assertTrue(e.getMessage().contains("is " + (good.length - 1) + " bytes, the manifest says " + good.length), e.getMessage());
         Files.write(model, good);
 
-        SoftmaxRegression m = new SoftmaxRegression(25, 4, 5);
+        TinyMlp m = TinyMlp.images(25, 0, 4, 5);
         Trainer otherBatch = Trainer.builder(m, new BatchLoader(BLOBS, 8, true, 9, false))
                 .optimizers(new Sgd(m.parameters(), 0.05, 0.9f)).build();
         e = assertThrows(CheckpointException.class, () -> otherBatch.resume(ck));
         assertTrue(e.getMessage().contains("checkpoint was written with batch size 16, this trainer has 8"), e.getMessage());
 
         // The optimizer refuses its file (it covers other parameters): the model's weights are restored.
-        SoftmaxRegression m2 = new SoftmaxRegression(25, 4, 5);
-        float[] m2Before = m2.weight().data().clone();
+        TinyMlp m2 = TinyMlp.images(25, 0, 4, 5);
+        float[] m2Before = m2.parameter("fc.weight").data().clone();
         Trainer wrongOptimizer = Trainer.builder(m2, new BatchLoader(BLOBS, 16, true, 9, false))
                 .optimizers(new Sgd(m2.denseParameters(), 0.05, 0.9f)).build();
         e = assertThrows(CheckpointException.class, () -> wrongOptimizer.resume(ck));
         assertTrue(e.getMessage().contains("optimizer 0 refused its state"), e.getMessage());
-        Compare.exact("model restored after the optimizer refused", m2Before, m2.weight().data());
+        Compare.exact("model restored after the optimizer refused", m2Before, m2.parameter("fc.weight").data());
         assertEquals(0, wrongOptimizer.completedSteps());
         assertEquals(0, wrongOptimizer.loader().position(), "loader position put back");
 
-        Compare.exact("untouched by refused resumes", before, b.model.weight().data());
+        Compare.exact("untouched by refused resumes", before, b.model.parameter("fc.weight").data());
         e = assertThrows(CheckpointException.class, () -> b.trainer.resume(dir.resolve("empty")));
         assertTrue(e.getMessage().contains("no checkpoint here"), e.getMessage());
         b.trainer.resume(ck);
-        Compare.exact("resumed once intact", a.model.weight().data(), b.model.weight().data());
+        Compare.exact("resumed once intact", a.model.parameter("fc.weight").data(), b.model.parameter("fc.weight").data());
     }
 
     @Test
     void whenTheSecondOptimizerRefusesItsStateTheFirstIsPutBackToo() throws IOException {
         Path ck = dir.resolve("ck");
-        SoftmaxRegression a = new SoftmaxRegression(25, 4, 1);
+        TinyMlp a = TinyMlp.images(25, 0, 4, 1);
         Trainer ta = Trainer.builder(a, new BatchLoader(BLOBS, 16, true, 9, false))
                 .optimizers(new Sgd(a.sparseParameters(), 0.05, 0.9f), new Sgd(a.denseParameters(), 0.05, 0.9f)).build();
         ta.run(10);
         ta.saveCheckpoint(ck);
 
-        SoftmaxRegression b = new SoftmaxRegression(25, 4, 5);
+        TinyMlp b = TinyMlp.images(25, 0, 4, 5);
         Sgd first = new Sgd(b.sparseParameters(), 0.05, 0.9f);
         Sgd second = new Sgd(b.sparseParameters(), 0.05, 0.9f); // covers other parameters than the saved one
         Trainer tb = Trainer.builder(b, new BatchLoader(BLOBS, 16, true, 9, false)).optimizers(first, second).build();
         tb.run(3);
         java.io.ByteArrayOutputStream before = new java.io.ByteArrayOutputStream();
         first.saveTo(before);
-        float[] weights = b.weight().data().clone();
+        float[] weights = b.parameter("fc.weight").data().clone();
         CheckpointException e = assertThrows(CheckpointException.class, () -> tb.resume(ck));
         assertTrue(e.getMessage().contains("optimizer 1 refused its state"), e.getMessage());
         java.io.ByteArrayOutputStream after = new java.io.ByteArrayOutputStream();
         first.saveTo(after);
         assertTrue(java.util.Arrays.equals(before.toByteArray(), after.toByteArray()), "the first optimizer's state put back");
         assertEquals(3, first.steps());
-        Compare.exact("model put back", weights, b.weight().data());
+        Compare.exact("model put back", weights, b.parameter("fc.weight").data());
         assertEquals(3, tb.completedSteps());
     }
 
