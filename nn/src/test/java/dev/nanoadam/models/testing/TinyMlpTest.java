@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.nanoadam.Parameter;
 import dev.nanoadam.models.Batch;
-import dev.nanoadam.models.check.Approx;
 import dev.nanoadam.models.check.Data;
 import dev.nanoadam.models.check.FiniteDifference;
 import dev.nanoadam.models.check.Tolerance;
+import dev.nanoadam.testing.Compare;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,21 +120,18 @@ class TinyMlpTest {
         float[] meanBefore = m.runningMean().clone();
         m.train(false);
         float loss = m.lossAndGradients(b);
-        Approx.assertBitsEqual(what + ": the buffer is left alone in evaluation mode", meanBefore, m.runningMean(), features);
+        Compare.exact(what + ": the buffer is left alone in evaluation mode", meanBefore, m.runningMean(), features);
         Map<String, double[]> p = new LinkedHashMap<>();
         for (Parameter q : m.parameters()) {
             p.put(q.name(), Data.widen(q.data()));
         }
         double[] mean = Data.widen(m.runningMean());
-        Approx.assertClose(what + " loss", new double[] {loss64(p, mean, b, features, hidden, classes)}, new float[] {loss},
+        Compare.close(what + " loss", new double[] {loss64(p, mean, b, features, hidden, classes)}, new float[] {loss},
                 Tolerance.FORWARD_ATOL, Tolerance.FORWARD_RTOL);
         for (Parameter q : m.parameters()) {
             double[] expected = FiniteDifference.gradient(p.get(q.name()), () -> loss64(p, mean, b, features, hidden, classes));
-            double scale = 1;
-            for (double e : expected) {
-                scale = Math.max(scale, Math.abs(e));
-            }
-            Approx.assertClose(what + " gradient of " + q.name(), expected, q.grad(), Tolerance.GRADIENT_ATOL * scale,
+            double scale = Compare.scale(expected, 1);
+            Compare.close(what + " gradient of " + q.name(), expected, q.grad(), Tolerance.GRADIENT_ATOL * scale,
                     Tolerance.GRADIENT_RTOL);
         }
     }
@@ -157,9 +154,9 @@ class TinyMlpTest {
         b.train(false);
         float evaluation = b.lossAndGradients(batch);
         float training = a.lossAndGradients(batch);
-        assertEquals(Float.floatToRawIntBits(evaluation), Float.floatToRawIntBits(training), "the step's loss uses the old mean");
+        Compare.exact("the step's loss uses the old mean", evaluation, training);
         for (Parameter q : a.parameters()) {
-            Approx.assertBitsEqual("gradient of " + q.name(), b.parameter(q.name()).grad(), q.grad(), q.size());
+            Compare.exact("gradient of " + q.name(), b.parameter(q.name()).grad(), q.grad(), q.size());
         }
         double[] expected = new double[7];
         for (int d = 0; d < 7; d++) {
@@ -169,7 +166,7 @@ class TinyMlpTest {
             }
             expected[d] = 0.9 * b.runningMean()[d] + 0.1 * sum / BATCH;
         }
-        Approx.assertClose("running mean after the step", expected, a.runningMean(), Tolerance.FORWARD_ATOL,
+        Compare.close("running mean after the step", expected, a.runningMean(), Tolerance.FORWARD_ATOL,
                 Tolerance.FORWARD_RTOL);
     }
 
@@ -184,7 +181,7 @@ class TinyMlpTest {
         assertEquals(List.of("input.running_mean"), List.copyOf(s.buffers().keySet()));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.parameter("layer1.weight"));
         assertEquals("TinyMlp has no parameter 'layer1.weight'; it has [fc.weight, fc.bias]", e.getMessage());
-        Approx.assertBitsEqual("same seed, same weights", TinyMlp.images(7, 0, 3, 1).parameter("fc.weight").data(),
+        Compare.exact("same seed, same weights", TinyMlp.images(7, 0, 3, 1).parameter("fc.weight").data(),
                 s.parameter("fc.weight").data(), 21);
     }
 }

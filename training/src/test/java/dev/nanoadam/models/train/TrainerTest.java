@@ -167,7 +167,7 @@ class TrainerTest {
         // The losses reported are those trainStep returns on an identical run.
         Run replay = sgdRun(1, 0.05);
         for (int s = 0; s < 20; s++) {
-            assertEquals(Float.floatToRawIntBits(rec.losses.get(s)), Float.floatToRawIntBits(replay.trainer.trainStep()), "loss " + s);
+            Compare.exact("loss " + s, rec.losses.get(s), replay.trainer.trainStep());
         }
     }
 
