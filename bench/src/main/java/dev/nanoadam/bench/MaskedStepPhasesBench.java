@@ -3,6 +3,7 @@ package dev.nanoadam.bench;
 import dev.nanoadam.cpu.WorkerPool;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -44,6 +45,21 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The difference between two neighbouring lines is the cost of what the second adds. Run with
  * {@code ./nanoadam bench MaskedStepPhasesBench -p density=0.1,0.01}.
+ *
+ * <p>Run alone, one phase over and over keeps its scattered lines in the last-level cache once they
+ * fit (at density 0.01 the check touches 15 % of the gradients' cache lines, 10 MB at the default
+ * {@code n}), which a step, whose check and update touch twice as many lines, does not. Three
+ * operations therefore run both passes of a step back to back, as {@code OptimizerStepBench} does:
+ * <ul>
+ *   <li>{@code stepStaged}: {@code checkScalarGather}, then {@code updateScalarGatherStore}: the
+ *       {@code staged} kernel's step without the optimizer around it;</li>
+ *   <li>{@code stepTraffic}: the same loads and stores with no arithmetic (the compact moments are
+ *       read and written, the weights stored back unchanged): the floor of this access order, as
+ *       {@code BandwidthBench.adamwTraffic} is AdamW's;</li>
+ *   <li>{@code checkStreamed}: not a step; the check a streaming kernel would make: every
+ *       vector of the chunk's gradients loaded densely, a lane mask per vector from a byte map of
+ *       the chunk's mask, the masked lanes tested and compressed into the staged buffer.</li>
+ * </ul>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,6 +72,8 @@ public class MaskedStepPhasesBench {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final VectorSpecies<Short> HALF =
             VectorSpecies.of(short.class, VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 2)));
+    private static final VectorSpecies<Byte> LANE_BYTES =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, F.length() * 8)));
     private static final int BLOCK = 1024;
     private static final int EXPONENT = 0x7f800000;
     // Step constants of a typical step: b1, b2, their complements, bias corrections, step size.
@@ -88,10 +106,14 @@ public class MaskedStepPhasesBench {
     private int tasks;
     private int[][] ix;
     private float[][] block;
+    private byte[][] selected;   // [chunk] per worker: 1 where the chunk's mask selects the element
     private final WorkerPool pool = WorkerPool.shared();
     private final int[] bad = new int[256];
 
-    private enum Phase { WIDEN, CHECK_GATHER, CHECK_SCALAR, UPDATE_NO_STORE, UPDATE_SCATTER, UPDATE_SCALAR_STORE, UPDATE_SCALAR_BOTH }
+    private enum Phase {
+        WIDEN, CHECK_GATHER, CHECK_SCALAR, CHECK_STREAMED, UPDATE_NO_STORE, UPDATE_SCATTER, UPDATE_SCALAR_STORE,
+        UPDATE_SCALAR_BOTH, UPDATE_TRAFFIC
+    }
 
     private Phase phase;
     private final WorkerPool.Job job = this::runTask;
@@ -130,12 +152,20 @@ public class MaskedStepPhasesBench {
         }
         ix = new int[pool.size()][BLOCK];
         block = new float[pool.size()][BLOCK];
+        selected = new byte[pool.size()][chunk];
         tasks = pool.tasksFor(n, 1 << 15, chunks);
         validate();
     }
 
     /** The two store kernels leave the same weights and moments as a scalar loop (STYLE.md rule 9). */
     private void validate() {
+        checkScalarGather();
+        float[] scalar = staged.clone();
+        java.util.Arrays.fill(staged, Float.NaN);
+        checkStreamed();
+        if (!java.util.Arrays.equals(staged, scalar)) {
+            throw new IllegalStateException("checkStreamed stages other gradients than checkScalarGather");
+        }
         float[] w0 = w.clone();
         float[] m0 = m.clone();
         float[] v0 = v.clone();
@@ -185,6 +215,26 @@ public class MaskedStepPhasesBench {
     }
 
     @Benchmark
+    public float[] checkStreamed() {
+        run(Phase.CHECK_STREAMED);
+        return staged;
+    }
+
+    @Benchmark
+    public float[] stepStaged() {
+        run(Phase.CHECK_SCALAR);
+        run(Phase.UPDATE_SCALAR_BOTH);
+        return w;
+    }
+
+    @Benchmark
+    public float[] stepTraffic() {
+        run(Phase.CHECK_SCALAR);
+        run(Phase.UPDATE_TRAFFIC);
+        return w;
+    }
+
+    @Benchmark
     public float[] updateNoStore() {
         run(Phase.UPDATE_NO_STORE);
         return w;
@@ -216,6 +266,10 @@ public class MaskedStepPhasesBench {
         bad[task] = -1;
         for (int c = c0; c < c1; c++) {
             int base = c * chunk;
+            if (phase == Phase.CHECK_STREAMED) {
+                bad[task] = Math.max(bad[task], checkStreamed(base, c * kc, selected[worker]));
+                continue;
+            }
             for (int b = 0; b < kc; b += BLOCK) {
                 int j = c * kc + b;
                 int len = Math.min(BLOCK, kc - b);
@@ -238,6 +292,16 @@ public class MaskedStepPhasesBench {
                             w[base + x[i]] = out[i];
                         }
                     }
+                    case UPDATE_TRAFFIC -> {
+                        for (int i = 0; i < len; i++) {
+                            out[i] = w[base + x[i]];
+                        }
+                        traffic(len, j);
+                        for (int i = 0; i < len; i++) {
+                            w[base + x[i]] = out[i];
+                        }
+                    }
+                    case CHECK_STREAMED -> throw new AssertionError("handled per chunk");
                     case UPDATE_SCALAR_STORE -> {
                         update(base, x, len, j, out);
                         for (int i = 0; i < len; i++) {
@@ -298,6 +362,51 @@ public class MaskedStepPhasesBench {
             }
         }
         return -1;
+    }
+
+    /**
+     * The streamed check of one chunk whose mask starts at {@code so}: marks the chunk's selected
+     * elements in {@code sel}, walks the gradients vector by vector, skipping vectors with no
+     * selected lane, tests the selected lanes and compresses them into the staged buffer; clears
+     * {@code sel} behind it.
+     */
+    private int checkStreamed(int base, int so, byte[] sel) {
+        for (int i = 0; i < kc; i++) {
+            sel[mask[so + i]] = 1;
+        }
+        int o = so;
+        int found = -1;
+        for (int p = 0; p < chunk; p += F.length()) {
+            long bits = ByteVector.fromArray(LANE_BYTES, sel, p).compare(VectorOperators.NE, (byte) 0).toLong();
+            if (bits == 0) {
+                continue;
+            }
+            ByteVector.zero(LANE_BYTES).intoArray(sel, p);
+            VectorMask<Float> lanes = VectorMask.fromLong(F, bits);
+            FloatVector gv = FloatVector.fromArray(F, g, base + p);
+            if (found < 0 && gv.reinterpretAsInts().and(EXPONENT)
+                    .compare(VectorOperators.EQ, EXPONENT, lanes.cast(I)).anyTrue()) {
+                found = o;
+            }
+            int count = Long.bitCount(bits);
+            gv.compress(lanes).intoArray(staged, o, VectorMask.fromLong(F, (1L << count) - 1));
+            o += count;
+        }
+        return found;
+    }
+
+    /** The update's traffic on weights already in {@code out}: compact moments read and written, no arithmetic. */
+    private void traffic(int len, int mo) {
+        int i = 0;
+        for (int bound = F.loopBound(len); i < bound; i += F.length()) {
+            FloatVector gv = FloatVector.fromArray(F, staged, mo + i);
+            FloatVector.fromArray(F, m, mo + i).add(gv).intoArray(m, mo + i);
+            FloatVector.fromArray(F, v, mo + i).sub(gv).intoArray(v, mo + i);
+        }
+        for (; i < len; i++) {
+            m[mo + i] += staged[mo + i];
+            v[mo + i] -= staged[mo + i];
+        }
     }
 
     /** Gathers the weights, runs the arithmetic with the staged gradients, leaves new weights in {@code out}. */
