@@ -48,8 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run alone, one phase over and over keeps its scattered lines in the last-level cache once they
  * fit (at density 0.01 the check touches 15 % of the gradients' cache lines, 10 MB at the default
- * {@code n}), which a step, whose check and update touch twice as many lines, does not. Three
- * operations therefore run both passes of a step back to back, as {@code OptimizerStepBench} does:
+ * {@code n}), which a step, whose check and update touch twice as many lines, does not. Two
+ * operations therefore run both passes of a step back to back, as {@code OptimizerStepBench} does,
+ * and a third measures another way to make the check:
  * <ul>
  *   <li>{@code stepStaged}: {@code checkScalarGather}, then {@code updateScalarGatherStore}: the
  *       {@code staged} kernel's step without the optimizer around it;</li>
@@ -157,7 +158,10 @@ public class MaskedStepPhasesBench {
         validate();
     }
 
-    /** The two store kernels leave the same weights and moments as a scalar loop (STYLE.md rule 9). */
+    /**
+     * The streamed check stages the same gradients as the scalar one, and the store kernels leave
+     * the same weights and moments as a scalar loop (STYLE.md rule 9).
+     */
     private void validate() {
         checkScalarGather();
         float[] scalar = staged.clone();
@@ -395,7 +399,7 @@ public class MaskedStepPhasesBench {
         return found;
     }
 
-    /** The update's traffic on weights already in {@code out}: compact moments read and written, no arithmetic. */
+    /** The update's traffic besides the weights: the compact moments read and written, no arithmetic. */
     private void traffic(int len, int mo) {
         int i = 0;
         for (int bound = F.loopBound(len); i < bound; i += F.length()) {
